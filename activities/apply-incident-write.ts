@@ -1,0 +1,80 @@
+/**
+ * One approved ServiceNow write. Idempotent and guarded:
+ * - a field already holding the approved value is "already_applied" (a retry after a lost
+ *   response changes nothing twice);
+ * - a field a human changed since the approval was requested is left alone ("skipped_stale");
+ * - a work note carries a run marker and is only added when no note with that marker exists;
+ * - the prior value of every field is recorded in write_log so the write can be reverted.
+ */
+import { Context } from '@temporalio/activity';
+import type { IncidentWrite } from '../connectors/servicenow/client';
+import { appendAudit } from '../db/audit-repo';
+import { recordWrite } from '../db/write-log-repo';
+import { loadTenant, serviceNowClientFor } from '../tenancy/tenant-context';
+import { workNoteMarker } from '../triage/propose-changes';
+import type { ActionWriteResult, FieldWriteResult, ProposedAction, WriteOutcome } from '../triage/types';
+import type { ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+
+export interface ApplyIncidentWriteInput {
+  tenantId: string;
+  workflowId: string;
+  sysId: string;
+  action: ProposedAction;
+  approver: string;
+}
+
+function overall(fields: FieldWriteResult[]): WriteOutcome {
+  if (fields.some((f) => f.outcome === 'applied')) return 'applied';
+  if (fields.some((f) => f.outcome === 'skipped_stale')) return 'skipped_stale';
+  if (fields.some((f) => f.outcome === 'already_applied')) return 'already_applied';
+  return 'no_change';
+}
+
+export function createApplyIncidentWrite(deps: ActivityDeps) {
+  return async function applyIncidentWrite(input: ApplyIncidentWriteInput): Promise<ActionWriteResult> {
+    return withFailureMapping(async () => {
+      const tenant = await loadTenant(deps, input.tenantId);
+      const client = await serviceNowClientFor(deps, tenant);
+      const current = await client.getIncident(input.sysId);
+      const fields: FieldWriteResult[] = [];
+
+      if (input.action.actionId === 'servicenow.incident.add_work_note') {
+        const note = input.action.changes[0]?.to ?? '';
+        const found = await client.findWorkNotes(input.sysId, workNoteMarker(input.workflowId));
+        if (found.length === 0) await client.updateIncident(input.sysId, { work_notes: note });
+        fields.push({ field: 'work_notes', before: '', after: note, outcome: found.length ? 'already_applied' : 'applied' });
+      } else {
+        const update: IncidentWrite = {};
+        for (const change of input.action.changes.filter((c) => !c.derived)) {
+          const now = current.fields[change.field as keyof typeof current.fields] ?? '';
+          if (now === change.to) {
+            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'already_applied' });
+          } else if (now !== change.from) {
+            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'skipped_stale', currentValue: now });
+          } else {
+            update[change.field as keyof IncidentWrite] = change.to;
+            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'applied' });
+          }
+        }
+        if (Object.keys(update).length > 0) await client.updateIncident(input.sysId, update);
+      }
+
+      const attempt = Context.current().info.attempt;
+      for (const field of fields) {
+        await recordWrite(deps.pool, {
+          tenantId: input.tenantId, workflowId: input.workflowId, incidentSysId: input.sysId,
+          action: input.action.actionId, field: field.field, beforeValue: field.before, afterValue: field.after,
+          status: field.outcome, detail: { attempt, ...(field.currentValue !== undefined ? { currentValue: field.currentValue } : {}) },
+        });
+      }
+      const outcome = overall(fields);
+      await appendAudit(deps.pool, {
+        tenantId: input.tenantId, workflowId: input.workflowId, type: 'action.write', actor: input.approver, outcome,
+        detail: { action: input.action.actionId, incident: current.number, attempt, fields: fields.map((f) => ({ field: f.field, outcome: f.outcome })) },
+      });
+      deps.logger.info({ workflowId: input.workflowId, action: input.action.actionId, outcome }, 'servicenow write');
+      return { actionId: input.action.actionId, outcome, fields };
+    });
+  };
+}

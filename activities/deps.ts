@@ -1,0 +1,9 @@
+/** What the activities need from the process that hosts them (injected; see createActivities). */
+import type { Logger } from 'pino';
+import type { AuditLinks } from '../audit/audit-links';
+import type { TenantDeps } from '../tenancy/tenant-context';
+
+export interface ActivityDeps extends TenantDeps {
+  logger: Logger;
+  auditLinks: AuditLinks;
+}

@@ -1,0 +1,53 @@
+/**
+ * Maps connector errors to Temporal failures: throttling and outages retry (honouring
+ * Retry-After through nextRetryDelay); configuration and request errors fail for good with a
+ * stable `type` an operator can filter on. Messages never include secrets.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { ServiceNowApiError } from '../connectors/servicenow/errors';
+import { TenantConfigError } from '../tenancy/tenant-context';
+import { UnsafeUrlError } from '../tenancy/url-guard';
+
+const retryableSlackErrors = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+function isSlackError(err: unknown): err is { code: string; data?: { error?: string }; retryAfter?: number; message: string } {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string'
+    && String((err as { code: string }).code).startsWith('slack_');
+}
+
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof ServiceNowApiError) {
+    if (err.retryable) {
+      return ApplicationFailure.create({
+        type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: false,
+        nextRetryDelay: err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds} seconds` : undefined,
+      });
+    }
+    return ApplicationFailure.create({ type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: true });
+  }
+  if (err instanceof TenantConfigError || err instanceof UnsafeUrlError) {
+    return ApplicationFailure.create({ type: `Gatehouse.${err.code}`, message: err.message, nonRetryable: true });
+  }
+  if (isSlackError(err)) {
+    if (err.code === ErrorCode.RateLimitedError) {
+      const retryAfter = (err as unknown as WebAPIRateLimitedError).retryAfter;
+      return ApplicationFailure.create({ type: 'Slack.ratelimited', message: 'Slack rate limited the call', nextRetryDelay: `${retryAfter} seconds` });
+    }
+    if (err.code === ErrorCode.PlatformError) {
+      const code = (err as unknown as WebAPIPlatformError).data.error;
+      return ApplicationFailure.create({ type: `Slack.${code}`, message: `Slack answered ${code}`, nonRetryable: !retryableSlackErrors.has(code) });
+    }
+    return ApplicationFailure.create({ type: `Slack.${err.code}`, message: 'Slack request failed', nonRetryable: false });
+  }
+  return err;
+}
+
+/** Runs an activity body and converts known errors on the way out. */
+export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * All activities, built from injected dependencies. The workflow imports only the type.
+ */
+import { createApplyIncidentWrite } from './apply-incident-write';
+import type { ActivityDeps } from './deps';
+import { createPlanTriage } from './plan-triage';
+import { createRecordAudit } from './record-audit';
+import { createSlackMessageActivities } from './slack-messages';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    planTriage: createPlanTriage(deps),
+    applyIncidentWrite: createApplyIncidentWrite(deps),
+    recordAudit: createRecordAudit(deps),
+    ...createSlackMessageActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';

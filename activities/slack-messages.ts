@@ -1,0 +1,81 @@
+/**
+ * Slack side effects of a run: post the approval request, answer refused decisions privately,
+ * and replace the request with its outcome (which removes the buttons).
+ */
+import { approvalRequestBlocks, approvalRequestText, outcomeBlocks, outcomeText } from '../connectors/slack/approval-message';
+import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
+import type { ActionWriteResult, ApprovalMessageRef, RunStatus, TriagePlan, TriageState } from '../triage/types';
+import type { ActivityDeps } from './deps';
+import { withFailureMapping } from './failures';
+
+export interface PostApprovalRequestInput {
+  tenantId: string;
+  workflowId: string;
+  requestId: string;
+  plan: TriagePlan;
+  expiresAt: string;
+}
+
+export interface FinishApprovalMessageInput {
+  tenantId: string;
+  workflowId: string;
+  message: ApprovalMessageRef;
+  plan: TriagePlan;
+  status: RunStatus;
+  detail: string;
+  decision?: TriageState['decision'];
+  writes: ActionWriteResult[];
+}
+
+export interface NotifyRefusedDecisionInput {
+  tenantId: string;
+  message: ApprovalMessageRef;
+  approver: string;
+  reason: string;
+}
+
+export function createSlackMessageActivities(deps: ActivityDeps) {
+  async function postApprovalRequest(input: PostApprovalRequestInput): Promise<ApprovalMessageRef> {
+    return withFailureMapping(async () => {
+      const tenant = await loadTenant(deps, input.tenantId);
+      const slack = await slackClientFor(deps, tenant);
+      const posted = await slack.chat.postMessage({
+        channel: tenant.settings.slack.channel,
+        text: approvalRequestText(input.plan),
+        blocks: approvalRequestBlocks(input),
+        unfurl_links: false,
+      });
+      if (!posted.channel || !posted.ts) throw new Error('Slack accepted the message but returned no channel/ts');
+      return { channel: posted.channel, ts: posted.ts };
+    });
+  }
+
+  async function finishApprovalMessage(input: FinishApprovalMessageInput): Promise<void> {
+    return withFailureMapping(async () => {
+      const tenant = await loadTenant(deps, input.tenantId);
+      const slack = await slackClientFor(deps, tenant);
+      // chat.update is idempotent: a retry writes the same final text again.
+      await slack.chat.update({
+        channel: input.message.channel,
+        ts: input.message.ts,
+        text: outcomeText(input.plan, input.status, input.detail),
+        blocks: outcomeBlocks({ ...input, auditUrl: deps.auditLinks.urlFor(input.workflowId) }),
+      });
+    });
+  }
+
+  async function notifyRefusedDecision(input: NotifyRefusedDecisionInput): Promise<void> {
+    return withFailureMapping(async () => {
+      const tenant = await loadTenant(deps, input.tenantId);
+      const slack = await slackClientFor(deps, tenant);
+      await slack.chat.postEphemeral({
+        channel: input.message.channel,
+        user: input.approver,
+        thread_ts: input.message.ts,
+        text: `Your decision was not recorded: ${input.reason}.`,
+      });
+    });
+  }
+
+  return { postApprovalRequest, finishApprovalMessage, notifyRefusedDecision };
+}

@@ -1,0 +1,59 @@
+/**
+ * Admin API for runs: live state (the workflow's `state` query), a decision (POST only, relayed
+ * as the `decide` signal and judged by the run like any other), and the run's audit trail.
+ */
+import express, { Router } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { listAudit } from '../../db/audit-repo';
+import { decideSignal, stateQuery } from '../../workflows/messages';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../http-error';
+
+const decisionSchema = z.object({
+  approver: z.string().min(1).max(100),
+  decision: z.enum(['approve', 'deny']),
+  requestId: z.string().min(1).max(100).optional(),
+  reason: z.string().max(1000).optional(),
+});
+
+export function runsRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use('/admin', express.json({ limit: '64kb' }));
+
+  const notFound = (id: string) => new HttpError(404, 'run_not_found', `no run with id ${id}`);
+
+  router.get('/admin/runs/:workflowId', async (req, res) => {
+    const handle = deps.temporal.workflow.getHandle(req.params.workflowId);
+    try {
+      const description = await handle.describe();
+      const state = await handle.query(stateQuery);
+      res.json({ workflowId: req.params.workflowId, execution: description.status.name, state });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(req.params.workflowId);
+      throw err;
+    }
+  });
+
+  router.post('/admin/runs/:workflowId/decision', async (req, res) => {
+    const parsed = decisionSchema.safeParse(req.body);
+    if (!parsed.success) throw new HttpError(422, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const handle = deps.temporal.workflow.getHandle(req.params.workflowId);
+    try {
+      // Without an explicit requestId the decision answers the run's current request.
+      const requestId = parsed.data.requestId ?? (await handle.query(stateQuery)).requestId;
+      if (!requestId) throw new HttpError(409, 'not_awaiting_approval', 'this run has no open approval request');
+      await handle.signal(decideSignal, { ...parsed.data, requestId, channel: 'api' });
+      res.status(202).json({ status: 'submitted', note: 'the run checks the approver; read the run state for the outcome' });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(req.params.workflowId);
+      throw err;
+    }
+  });
+
+  router.get('/admin/runs/:workflowId/audit', async (req, res) => {
+    res.json({ events: await listAudit(deps.pool, { workflowId: req.params.workflowId, limit: 1000 }) });
+  });
+
+  return router;
+}

@@ -1,0 +1,29 @@
+/**
+ * The HTTP surface: webhooks, Slack interactivity, the admin API and audit links. Body parsers
+ * are attached per route (Bolt and the signature checks need the raw bytes).
+ */
+import express, { type Express } from 'express';
+import { auditLinkRouter } from './audit-link-route';
+import { requireAdminToken } from './admin/admin-auth';
+import { runsRouter } from './admin/runs-routes';
+import { tenantsRouter } from './admin/tenants-routes';
+import type { ApiDeps } from './deps';
+import { errorHandler } from './http-error';
+import { slackInteractivityRouter } from './slack/interactivity-route';
+import { serviceNowWebhookRouter } from './webhooks/servicenow-route';
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.use(serviceNowWebhookRouter(deps));
+  app.use(slackInteractivityRouter(deps));
+  app.use(auditLinkRouter(deps));
+  app.use('/admin', requireAdminToken(deps.adminToken));
+  app.use(tenantsRouter(deps));
+  app.use(runsRouter(deps));
+  app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } }));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,19 @@
+/** Everything the express app needs, injected so tests can run it against real servers on random ports. */
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { AuditLinks } from '../audit/audit-links';
+import type { TenantDeps } from '../tenancy/tenant-context';
+
+export interface ApiDeps extends TenantDeps {
+  logger: Logger;
+  temporal: Client;
+  taskQueue: string;
+  auditLinks: AuditLinks;
+  adminToken: string;
+  /** Where this API is reachable from outside (used to print per-tenant webhook URLs). */
+  publicBaseUrl: string;
+  /** Standard Webhooks tolerance for webhook-timestamp, in seconds (default 300). */
+  webhookToleranceSeconds?: number;
+  /** Largest webhook body accepted (default 256 kB). */
+  webhookBodyLimit?: string;
+}

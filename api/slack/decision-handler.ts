@@ -1,0 +1,45 @@
+/**
+ * What happens when an approver presses Approve or Deny: ack at once (Slack allows 3 s), then
+ * hand the decision to the run. The run decides whether it counts; this handler only relays and
+ * tells the person when the run is already closed.
+ */
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { approveActionId, decodeButtonValue, denyActionId } from '../../connectors/slack/action-ids';
+import { decideSignal } from '../../workflows/messages';
+import { triageWorkflowId } from '../../workflows/triage-ids';
+
+export interface DecisionHandlerContext {
+  temporal: Client;
+  tenant: { id: string; slug: string; teamId?: string };
+  onError: (err: unknown) => void;
+}
+
+export function registerDecisionHandler(app: App, ctx: DecisionHandlerContext): void {
+  const handle = (decision: 'approve' | 'deny') =>
+    async ({ ack, body, action, respond }: { ack: () => Promise<void>; body: BlockButtonAction; action: BlockButtonAction['actions'][number]; respond: (msg: object) => Promise<unknown> }) => {
+      await ack();
+      const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(ctx.onError);
+      const value = decodeButtonValue(action.value);
+      // A button from another tenant's run (or a forged value) must not reach that run.
+      const ownRun = value && value.workflowId.startsWith(triageWorkflowId(ctx.tenant.slug, ''));
+      if (!value || !ownRun || (ctx.tenant.teamId && body.team?.id !== ctx.tenant.teamId)) {
+        await tell('This button does not belong to an approval request of this workspace.');
+        return;
+      }
+      try {
+        await ctx.temporal.workflow.getHandle(value.workflowId).signal(decideSignal, {
+          approver: body.user.id, decision, requestId: value.requestId, channel: 'slack',
+        });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          await tell('This approval request is closed: it was already decided or it expired.');
+          return;
+        }
+        ctx.onError(err);
+        await tell('Gatehouse could not record your decision right now; please try again.');
+      }
+    };
+  app.action<BlockButtonAction>(approveActionId, handle('approve'));
+  app.action<BlockButtonAction>(denyActionId, handle('deny'));
+}

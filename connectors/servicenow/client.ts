@@ -1,0 +1,114 @@
+/**
+ * A thin Table API client. It never retries on its own (Temporal's activity retry policy is the
+ * one retry layer); it turns every failure into a typed {@link ServiceNowApiError}.
+ */
+import { z } from 'zod';
+import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
+import { ServiceNowApiError, codeForStatus } from './errors';
+import { parseIncident, type Incident } from './incident';
+
+const errorBodySchema = z.object({
+  error: z.object({ message: z.string().optional(), detail: z.string().nullable().optional() }),
+});
+const singleResultSchema = z.object({ result: z.record(z.string(), z.unknown()) });
+const listResultSchema = z.object({ result: z.array(z.record(z.string(), z.unknown())) });
+
+export interface JournalEntry {
+  sysId: string;
+  element: string;
+  value: string;
+  createdOn: string;
+  createdBy: string;
+}
+
+/** Fields Gatehouse may write on an incident. */
+export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 'category' | 'subcategory' | 'impact' | 'urgency' | 'work_notes', string>>;
+
+export class ServiceNowClient {
+  private readonly auth: ServiceNowAuth;
+
+  constructor(private readonly instanceUrl: string, credentials: ServiceNowCredentials) {
+    this.auth = new ServiceNowAuth(instanceUrl, credentials);
+  }
+
+  async getIncident(sysId: string): Promise<Incident> {
+    const body = await this.request('GET', `/api/now/table/incident/${encodeURIComponent(sysId)}`, {
+      sysparm_exclude_reference_link: 'true',
+    });
+    return parseIncident(singleResultSchema.parse(body).result);
+  }
+
+  async updateIncident(sysId: string, fields: IncidentWrite): Promise<Incident> {
+    const body = await this.request('PATCH', `/api/now/table/incident/${encodeURIComponent(sysId)}`,
+      { sysparm_exclude_reference_link: 'true' }, fields);
+    return parseIncident(singleResultSchema.parse(body).result);
+  }
+
+  /** Work notes on an incident whose text contains `needle` (used to find our own idempotency marker). */
+  async findWorkNotes(sysId: string, needle: string): Promise<JournalEntry[]> {
+    // `^` would split the encoded query; markers never contain it, but refuse rather than mis-query.
+    if (needle.includes('^')) throw new Error('journal search text must not contain ^');
+    const body = await this.request('GET', '/api/now/table/sys_journal_field', {
+      sysparm_query: `element_id=${sysId}^element=work_notes^valueLIKE${needle}^ORDERBYDESCsys_created_on`,
+      sysparm_fields: 'sys_id,element,value,sys_created_on,sys_created_by',
+      sysparm_limit: '10',
+    });
+    return listResultSchema.parse(body).result.map((row) => ({
+      sysId: String(row['sys_id'] ?? ''),
+      element: String(row['element'] ?? ''),
+      value: String(row['value'] ?? ''),
+      createdOn: String(row['sys_created_on'] ?? ''),
+      createdBy: String(row['sys_created_by'] ?? ''),
+    }));
+  }
+
+  private async request(method: string, path: string, query: Record<string, string>, json?: unknown): Promise<unknown> {
+    const url = new URL(path, this.instanceUrl);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    let response = await this.send(method, url, json);
+    if (response.status === 401) {
+      // An OAuth token can be revoked or expire early: re-authenticate once before giving up.
+      this.auth.invalidate();
+      response = await this.send(method, url, json);
+    }
+    if (!response.ok) throw await this.errorFrom(response, method, url.pathname);
+    try {
+      return await response.json();
+    } catch {
+      throw new ServiceNowApiError('invalid_response', `ServiceNow answered ${method} ${url.pathname} with a body that is not JSON`, response.status);
+    }
+  }
+
+  private async send(method: string, url: URL, json: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', authorization: await this.auth.header() };
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await fetch(url, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(15_000),
+        redirect: 'error',
+      });
+    } catch (err) {
+      throw new ServiceNowApiError('network_error', `ServiceNow request ${method} ${url.pathname} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async errorFrom(response: Response, method: string, path: string): Promise<ServiceNowApiError> {
+    const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+    let reason = '';
+    try {
+      const parsed = errorBodySchema.safeParse(await response.json());
+      if (parsed.success) reason = [parsed.data.error.message, parsed.data.error.detail].filter(Boolean).join(': ');
+    } catch {
+      // A non-JSON error page (proxy, maintenance) still gets a clear message from the status.
+    }
+    return new ServiceNowApiError(
+      codeForStatus(response.status),
+      `ServiceNow ${method} ${path} answered HTTP ${response.status}${reason ? ` (${reason})` : ''}`,
+      response.status,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
+  }
+}

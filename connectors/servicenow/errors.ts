@@ -1,0 +1,40 @@
+/**
+ * ServiceNow HTTP failures, keeping status, ServiceNow's own message and Retry-After so the
+ * activity layer can decide between retrying (429, 5xx, network) and failing for good (4xx).
+ */
+export type ServiceNowErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'rate_limited'
+  | 'server_error'
+  | 'network_error'
+  | 'invalid_response';
+
+export class ServiceNowApiError extends Error {
+  override readonly name = 'ServiceNowApiError';
+  constructor(
+    readonly code: ServiceNowErrorCode,
+    message: string,
+    readonly status?: number,
+    /** Seconds ServiceNow asked us to wait (429 Retry-After). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Worth retrying later: throttling, server trouble, or a connection that failed. */
+  get retryable(): boolean {
+    return this.code === 'rate_limited' || this.code === 'server_error' || this.code === 'network_error';
+  }
+}
+
+export function codeForStatus(status: number): ServiceNowErrorCode {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return 'bad_request';
+}

@@ -1,0 +1,24 @@
+/** Block Kit action ids of the approval buttons, shared by the message builder and the interactivity handler. */
+export const approveActionId = 'gatehouse_approve';
+export const denyActionId = 'gatehouse_deny';
+
+/** What a button carries: which run and which approval request. Never trusted alone; the workflow re-checks. */
+export interface ButtonValue {
+  workflowId: string;
+  requestId: string;
+}
+
+export function encodeButtonValue(value: ButtonValue): string {
+  return JSON.stringify({ w: value.workflowId, r: value.requestId });
+}
+
+export function decodeButtonValue(raw: string | undefined): ButtonValue | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as { w?: unknown; r?: unknown };
+    if (typeof parsed.w === 'string' && typeof parsed.r === 'string') return { workflowId: parsed.w, requestId: parsed.r };
+  } catch {
+    // A malformed value is answered like any unknown request.
+  }
+  return undefined;
+}

@@ -1,0 +1,98 @@
+/**
+ * The Slack approval request and its final form. The request shows the incident context and
+ * the exact proposed diff; once decided the buttons are replaced by the outcome and an audit link.
+ */
+import type { ActionWriteResult, FieldChange, ProposedAction, RunStatus, TriagePlan, TriageState } from '../../triage/types';
+import { approveActionId, denyActionId, encodeButtonValue } from './action-ids';
+import { clip, escapeMrkdwn, mrkdwn, plain, type Block } from './block-kit';
+
+function changeLine(change: FieldChange): string {
+  const from = change.fromLabel ?? (change.from || '(empty)');
+  const to = change.toLabel ?? change.to;
+  if (change.field === 'work_notes') return `• *work note* (added): ${escapeMrkdwn(to)}`;
+  return `• *${change.field}*: ${escapeMrkdwn(from)} → *${escapeMrkdwn(to)}*${change.derived ? ' _(follows from impact × urgency)_' : ''}`;
+}
+
+function actionSection(action: ProposedAction): Block {
+  const gate = action.policy.decision === 'blocked' ? `:no_entry: blocked — ${action.policy.reason}` : '';
+  return { type: 'section', text: mrkdwn(clip(`*${action.title}*${gate ? `  ${gate}` : ''}\n${action.changes.map(changeLine).join('\n')}`)) };
+}
+
+function incidentSection(plan: TriagePlan): Block {
+  const i = plan.incident;
+  return {
+    type: 'section',
+    text: mrkdwn(clip(`*${escapeMrkdwn(i.number)}*: ${escapeMrkdwn(i.shortDescription || '(no short description)')}`)),
+    fields: [
+      mrkdwn(`*Priority*\n${escapeMrkdwn(i.priority || '—')}`),
+      mrkdwn(`*State*\n${escapeMrkdwn(i.state || '—')}`),
+      mrkdwn(`*Routing rule*\n${escapeMrkdwn(plan.ruleName ?? '—')}`),
+      mrkdwn(`*Last updated by*\n${escapeMrkdwn(i.updatedBy || '—')}`),
+    ],
+  };
+}
+
+export function approvalRequestText(plan: TriagePlan): string {
+  return `Approval needed: triage of ${plan.incident.number} (${plan.actions.length} proposed change${plan.actions.length === 1 ? '' : 's'})`;
+}
+
+export function approvalRequestBlocks(input: { plan: TriagePlan; workflowId: string; requestId: string; expiresAt: string }): Block[] {
+  const value = encodeButtonValue({ workflowId: input.workflowId, requestId: input.requestId });
+  return [
+    { type: 'header', text: plain(clip(`Approval needed: ${input.plan.incident.number}`, 150)) },
+    incidentSection(input.plan),
+    { type: 'divider' },
+    ...input.plan.actions.map(actionSection),
+    {
+      type: 'context',
+      elements: [mrkdwn(`Approvers: ${input.plan.approvers.map((a) => `<@${a}>`).join(', ')} · expires ${input.expiresAt} · run \`${input.workflowId}\``)],
+    },
+    {
+      type: 'actions', block_id: 'gatehouse_decision',
+      elements: [
+        { type: 'button', action_id: approveActionId, style: 'primary', text: plain('Approve'), value },
+        { type: 'button', action_id: denyActionId, style: 'danger', text: plain('Deny'), value },
+      ],
+    },
+  ];
+}
+
+const statusHeadline: Record<RunStatus, string> = {
+  completed: ':white_check_mark: Approved — ServiceNow updated',
+  completed_with_conflicts: ':warning: Approved — some fields were left alone because they changed after the request',
+  denied: ':x: Denied — nothing was written',
+  expired: ':hourglass: Expired — nothing was written',
+  failed: ':rotating_light: Failed',
+  received: 'Received', planning: 'Planning', nothing_to_do: 'Nothing to do', blocked: ':no_entry: Blocked by policy',
+  awaiting_approval: 'Awaiting approval', writing: 'Writing', rejected: 'Rejected',
+};
+
+function writeLine(write: ActionWriteResult): string {
+  return write.fields
+    .filter((f) => f.field !== 'work_notes')
+    .map((f) => `• *${f.field}*: ${f.outcome.replace(/_/g, ' ')}${f.outcome === 'skipped_stale' ? ` (now ${escapeMrkdwn(f.currentValue ?? '')})` : ''}`)
+    .concat(write.actionId === 'servicenow.incident.add_work_note' ? [`• *work note*: ${write.outcome.replace(/_/g, ' ')}`] : [])
+    .join('\n');
+}
+
+export function outcomeText(plan: TriagePlan, status: RunStatus, detail: string): string {
+  return `${plan.incident.number}: ${statusHeadline[status].replace(/:[a-z_]+: /, '')} (${detail})`;
+}
+
+export function outcomeBlocks(input: {
+  plan: TriagePlan; status: RunStatus; detail: string; decision?: TriageState['decision'];
+  writes: ActionWriteResult[]; auditUrl: string; workflowId: string;
+}): Block[] {
+  const who = input.decision ? ` by <@${input.decision.approver}> (via ${input.decision.channel})` : '';
+  const blocks: Block[] = [
+    { type: 'header', text: plain(clip(`${input.plan.incident.number}: ${input.status.replace(/_/g, ' ')}`, 150)) },
+    incidentSection(input.plan),
+    { type: 'section', text: mrkdwn(clip(`${statusHeadline[input.status]}${who}\n${escapeMrkdwn(input.detail)}`)) },
+    ...input.plan.actions.map(actionSection),
+  ];
+  if (input.writes.length) {
+    blocks.push({ type: 'section', text: mrkdwn(clip(`*Write-back*\n${input.writes.map(writeLine).join('\n')}`)) });
+  }
+  blocks.push({ type: 'context', elements: [mrkdwn(`<${input.auditUrl}|Audit trail> · run \`${input.workflowId}\``)] });
+  return blocks;
+}

@@ -1,0 +1,69 @@
+/**
+ * Loads one tenant's validated settings and opens its connector clients with secrets fetched
+ * just in time. Secrets stay inside the activity process: they never enter workflow payloads.
+ */
+import type { Pool } from 'pg';
+import { WebClient } from '@slack/web-api';
+import { ServiceNowClient } from '../connectors/servicenow/client';
+import type { ServiceNowCredentials } from '../connectors/servicenow/auth';
+import { getTenantById } from '../db/tenants-repo';
+import { getSecret } from '../db/secrets-repo';
+import type { SecretBox } from '../db/secret-box';
+import { secretNames, tenantSettingsSchema, type SecretName, type TenantSettings } from './tenant-settings';
+import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
+
+export class TenantConfigError extends Error {
+  override readonly name = 'TenantConfigError';
+  readonly code = 'tenant_config';
+}
+
+export interface TenantContext {
+  id: string;
+  slug: string;
+  settings: TenantSettings;
+}
+
+export interface TenantDeps {
+  pool: Pool;
+  secrets: SecretBox;
+  urlPolicy: UrlPolicy;
+}
+
+export async function loadTenant(deps: TenantDeps, tenantId: string): Promise<TenantContext> {
+  const row = await getTenantById(deps.pool, tenantId);
+  if (!row) throw new TenantConfigError(`tenant ${tenantId} does not exist`);
+  const parsed = tenantSettingsSchema.safeParse(row.settings);
+  if (!parsed.success) throw new TenantConfigError(`tenant ${row.slug} has invalid settings: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  return { id: row.id, slug: row.slug, settings: parsed.data };
+}
+
+export async function requireSecret(deps: TenantDeps, tenant: TenantContext, name: SecretName): Promise<string> {
+  const value = await getSecret(deps.pool, deps.secrets, tenant.id, name);
+  if (!value) throw new TenantConfigError(`tenant ${tenant.slug} has no ${name} configured`);
+  return value;
+}
+
+export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContext): Promise<ServiceNowClient> {
+  const sn = tenant.settings.servicenow;
+  await assertSafeTenantUrl(sn.instanceUrl, deps.urlPolicy);
+  const password = await requireSecret(deps, tenant, secretNames.serviceNowPassword);
+  let credentials: ServiceNowCredentials = { kind: 'basic', username: sn.username, password };
+  if (sn.auth === 'oauth') {
+    if (!sn.clientId) throw new TenantConfigError(`tenant ${tenant.slug} uses OAuth but has no clientId`);
+    const clientSecret = await requireSecret(deps, tenant, secretNames.serviceNowClientSecret);
+    credentials = { kind: 'oauth', username: sn.username, password, clientId: sn.clientId, clientSecret };
+  }
+  return new ServiceNowClient(sn.instanceUrl, credentials);
+}
+
+export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {
+  const base = tenant.settings.slack.apiBaseUrl;
+  await assertSafeTenantUrl(base, deps.urlPolicy);
+  const token = await requireSecret(deps, tenant, secretNames.slackBotToken);
+  // Temporal's retry policy is the one retry layer: the client surfaces 429s instead of sleeping.
+  return new WebClient(token, {
+    slackApiUrl: base.endsWith('/') ? base : `${base}/`,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+}

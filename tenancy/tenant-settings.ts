@@ -1,0 +1,54 @@
+/**
+ * A tenant's non-secret configuration, validated on every write through the admin API.
+ * Secrets (passwords, tokens, signing secrets) never live here: they are sealed in
+ * `tenant_secrets` and referenced by the names in {@link secretNames}.
+ */
+import { z } from 'zod';
+import { routingRuleSchema } from '../triage/routing-rules';
+
+/** Names under which a tenant's secrets are stored (encrypted) in `tenant_secrets`. */
+export const secretNames = {
+  serviceNowPassword: 'servicenow_password',
+  serviceNowClientSecret: 'servicenow_client_secret',
+  slackBotToken: 'slack_bot_token',
+  slackSigningSecret: 'slack_signing_secret',
+  webhookSecret: 'servicenow_webhook_secret',
+} as const;
+export type SecretName = (typeof secretNames)[keyof typeof secretNames];
+export const secretNameSchema = z.enum(Object.values(secretNames) as [SecretName, ...SecretName[]]);
+
+export const serviceNowSettingsSchema = z.object({
+  /** e.g. https://acme.service-now.com — checked by the URL guard before every use. */
+  instanceUrl: z.string().url(),
+  auth: z.enum(['basic', 'oauth']).default('basic'),
+  /** Integration user. Its user_name also marks our own writes, for echo suppression. */
+  username: z.string().min(1),
+  /** OAuth client id when auth is "oauth" (the client secret is a sealed secret). */
+  clientId: z.string().min(1).optional(),
+});
+
+export const slackSettingsSchema = z.object({
+  /** Web API base; GovSlack and the local simulator use another one. */
+  apiBaseUrl: z.string().url().default('https://slack.com/api/'),
+  /** Channel id where approval requests are posted. */
+  channel: z.string().min(1),
+  /** Workspace (team) id, checked against interactivity payloads. */
+  teamId: z.string().min(1).optional(),
+});
+
+export const approvalSettingsSchema = z.object({
+  /** Slack user ids allowed to decide. The workflow re-checks this at decision time. */
+  approvers: z.array(z.string().min(1)).min(1),
+  /** How long a request waits before it expires and writes nothing. */
+  timeoutSeconds: z.number().int().min(30).max(30 * 24 * 3600).default(24 * 3600),
+});
+
+export const tenantSettingsSchema = z.object({
+  servicenow: serviceNowSettingsSchema,
+  slack: slackSettingsSchema,
+  approvals: approvalSettingsSchema,
+  routing: z.object({ rules: z.array(routingRuleSchema).default([]) }).default({ rules: [] }),
+});
+
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;

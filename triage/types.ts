@@ -1,0 +1,147 @@
+/**
+ * Shapes that cross the workflow boundary (workflow input, activity inputs/outputs, query
+ * results). Plain data only: they travel through Temporal payloads, so no secrets, ever.
+ */
+import type { PolicyVerdict } from '../policy/verdict';
+
+export type TriageActionId =
+  | 'servicenow.incident.update_assignment'
+  | 'servicenow.incident.update_classification'
+  | 'servicenow.incident.add_work_note';
+
+/** One field a write would change, with the value the approver saw. */
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+  /** Human-readable forms for Slack (e.g. a group name for a sys_id), when known. */
+  fromLabel?: string;
+  toLabel?: string;
+  /** Shown to the approver but not written: it follows from other fields (priority from impact × urgency). */
+  derived?: boolean;
+}
+
+export interface ProposedAction {
+  actionId: TriageActionId;
+  title: string;
+  changes: FieldChange[];
+  policy: PolicyVerdict;
+}
+
+export interface IncidentSummary {
+  sysId: string;
+  number: string;
+  shortDescription: string;
+  priority: string;
+  state: string;
+  callerId: string;
+  modCount: number;
+  updatedBy: string;
+}
+
+export interface TriagePlan {
+  incident: IncidentSummary;
+  ruleName?: string;
+  actions: ProposedAction[];
+  /** Slack user ids allowed to decide, as the tenant policy said when the plan was made. */
+  approvers: string[];
+  approvalTimeoutSeconds: number;
+}
+
+/** What the ServiceNow webhook told us; validated again inside the workflow. */
+export interface TriageTrigger {
+  table: string;
+  sysId: string;
+  number?: string;
+  event?: string;
+  sysUpdatedOn?: string;
+  sysModCount?: string;
+  sysUpdatedBy?: string;
+  /** webhook-id of the delivery, or "reconcile:<…>" when the poller started the run. */
+  deliveryId: string;
+  source: 'webhook' | 'reconciliation' | 'api';
+}
+
+export interface TriageInput {
+  tenantId: string;
+  tenantSlug: string;
+  trigger: TriageTrigger;
+}
+
+export type DecisionChannel = 'slack' | 'api' | 'temporal';
+
+/** The `decide` signal's argument. */
+export interface DecisionInput {
+  /** Slack user id of the person deciding. */
+  approver: string;
+  decision: 'approve' | 'deny';
+  /** The approval request this decision answers (from the Slack button or the run's state). */
+  requestId: string;
+  channel: DecisionChannel;
+  /** Optional free text from the approver. */
+  reason?: string;
+}
+
+export type WriteOutcome = 'applied' | 'already_applied' | 'skipped_stale' | 'no_change';
+
+export interface FieldWriteResult {
+  field: string;
+  before: string;
+  after: string;
+  outcome: WriteOutcome;
+  /** For skipped_stale: the value a human put there after the approval was requested. */
+  currentValue?: string;
+}
+
+export interface ActionWriteResult {
+  actionId: TriageActionId;
+  outcome: WriteOutcome;
+  fields: FieldWriteResult[];
+}
+
+export type RunStatus =
+  | 'received'
+  | 'planning'
+  | 'nothing_to_do'
+  | 'blocked'
+  | 'awaiting_approval'
+  | 'writing'
+  | 'completed'
+  | 'completed_with_conflicts'
+  | 'denied'
+  | 'expired'
+  | 'rejected'
+  | 'failed';
+
+export interface RefusedDecision {
+  approver: string;
+  channel: DecisionChannel;
+  reason: string;
+}
+
+export interface ApprovalMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The `state` query's answer: everything an operator needs to see where a run stands. */
+export interface TriageState {
+  status: RunStatus;
+  tenantSlug: string;
+  incidentNumber: string;
+  requestId?: string;
+  plan?: TriagePlan;
+  approvalMessage?: ApprovalMessageRef;
+  decision?: { approver: string; decision: 'approve' | 'deny'; channel: DecisionChannel; reason?: string };
+  refusedDecisions: RefusedDecision[];
+  writes: ActionWriteResult[];
+  expiresAt?: string;
+  detail?: string;
+}
+
+export interface TriageResult {
+  status: RunStatus;
+  detail: string;
+  writes: ActionWriteResult[];
+  decision?: TriageState['decision'];
+}

@@ -1,0 +1,151 @@
+/**
+ * The triage run: validate → plan (read the authoritative incident, propose, check policy) →
+ * ask in Slack and wait → write back → report. It returns a status instead of throwing on deny
+ * or expiry, so the Temporal UI shows a completed run with a readable result.
+ */
+import {
+  condition, log, proxyActivities, setHandler, upsertSearchAttributes, uuid4, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { incidentKey, statusKey, tenantKey } from '../temporal/search-attributes';
+import type {
+  ActionWriteResult, DecisionInput, RunStatus, TriageInput, TriageResult, TriageState,
+} from '../triage/types';
+import { judgeDecision } from './judge-decision';
+import { decideSignal, incidentChangedSignal, stateQuery } from './messages';
+import { triggerSchema } from './trigger-schema';
+
+const reads = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+// Writes retry too: each write activity is idempotent, so a retry after a lost response is safe.
+const writes = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+export async function triageIncident(input: TriageInput): Promise<TriageResult> {
+  const workflowId = workflowInfo().workflowId;
+  const state: TriageState = {
+    status: 'received', tenantSlug: input.tenantSlug,
+    incidentNumber: input.trigger.number ?? input.trigger.sysId, refusedDecisions: [], writes: [],
+  };
+  const pendingDecisions: DecisionInput[] = [];
+  setHandler(stateQuery, () => state);
+  setHandler(decideSignal, (decision) => void pendingDecisions.push(decision));
+  setHandler(incidentChangedSignal, (trigger) => {
+    // The run re-reads the incident before every write, so a change only needs to be visible.
+    log.info('incident changed while the run is open', { deliveryId: trigger.deliveryId, source: trigger.source });
+  });
+
+  const audit = (type: string, outcome: string, detail: Record<string, unknown> = {}, actor?: string) =>
+    reads.recordAudit({ tenantId: input.tenantId, workflowId, type, outcome, detail, actor });
+  const setStatus = (status: RunStatus, detail?: string) => {
+    state.status = status;
+    if (detail !== undefined) state.detail = detail;
+    upsertSearchAttributes([{ key: statusKey, value: status }]);
+  };
+  const finish = (status: RunStatus, detail: string): TriageResult => {
+    setStatus(status, detail);
+    return { status, detail, writes: state.writes, decision: state.decision };
+  };
+
+  upsertSearchAttributes([
+    { key: tenantKey, value: input.tenantSlug },
+    { key: incidentKey, value: state.incidentNumber },
+    { key: statusKey, value: state.status },
+  ]);
+
+  const trigger = triggerSchema.safeParse(input.trigger);
+  if (!trigger.success) {
+    const reason = trigger.error.issues.map((i) => `${i.path.join('.') || 'trigger'}: ${i.message}`).join('; ');
+    await audit('run.rejected', 'invalid_trigger', { reason });
+    return finish('rejected', `invalid trigger: ${reason}`);
+  }
+
+  setStatus('planning');
+  const plan = await reads.planTriage({ tenantId: input.tenantId, sysId: trigger.data.sysId, runKey: workflowId });
+  state.plan = plan;
+  state.incidentNumber = plan.incident.number;
+  upsertSearchAttributes([{ key: incidentKey, value: plan.incident.number }]);
+
+  const runnable = plan.actions.filter((a) => a.policy.decision !== 'blocked');
+  if (plan.actions.length === 0) {
+    await audit('run.nothing_to_do', 'skipped', { rule: plan.ruleName ?? null });
+    return finish('nothing_to_do', plan.ruleName ? 'the incident already matches its routing rule' : 'no routing rule matches this incident');
+  }
+  if (runnable.length === 0) {
+    await audit('run.blocked', 'blocked', { reasons: plan.actions.map((a) => a.policy.reason) });
+    return finish('blocked', 'every proposed action is blocked by policy');
+  }
+
+  const requestId = uuid4();
+  state.requestId = requestId;
+  const timeoutMs = plan.approvalTimeoutSeconds * 1000;
+  const deadline = Date.now() + timeoutMs;
+  state.expiresAt = new Date(deadline).toISOString();
+  const message = await reads.postApprovalRequest({
+    tenantId: input.tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt,
+  });
+  state.approvalMessage = message;
+  setStatus('awaiting_approval');
+  await audit('approval.requested', 'pending', { requestId, approvers: plan.approvers, actions: runnable.map((a) => a.actionId) });
+
+  // Decisions are judged one by one in arrival order; refused ones are answered and the wait goes on.
+  while (!state.decision) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || !(await condition(() => pendingDecisions.length > 0, remaining))) break;
+    const candidate = pendingDecisions.shift()!;
+    const verdict = judgeDecision(candidate, { requestId, approvers: plan.approvers, decided: state.decision });
+    if (verdict.ok) {
+      state.decision = { approver: candidate.approver, decision: candidate.decision, channel: candidate.channel, reason: candidate.reason };
+    } else {
+      state.refusedDecisions.push({ approver: candidate.approver, channel: candidate.channel, reason: verdict.reason });
+      await audit('approval.refused', 'refused', { reason: verdict.reason, channel: candidate.channel }, candidate.approver);
+      if (candidate.channel === 'slack') {
+        // Telling the person is a courtesy: a failure to do so must not end the run.
+        await reads.notifyRefusedDecision({ tenantId: input.tenantId, message, approver: candidate.approver, reason: verdict.reason })
+          .catch((err: unknown) => log.warn('could not notify a refused approver', { error: String(err) }));
+      }
+    }
+  }
+  // Late clicks after the decision are answered too, while the run is still open.
+  setHandler(decideSignal, (late) => {
+    state.refusedDecisions.push({ approver: late.approver, channel: late.channel, reason: 'already decided' });
+  });
+
+  const report = (status: RunStatus, detail: string) =>
+    reads.finishApprovalMessage({ tenantId: input.tenantId, workflowId, message, plan, status, detail, decision: state.decision, writes: state.writes });
+
+  if (!state.decision) {
+    const detail = `no decision within ${plan.approvalTimeoutSeconds} s: the request expired and nothing was written`;
+    await audit('approval.expired', 'expired', { requestId });
+    await report('expired', detail);
+    return finish('expired', detail);
+  }
+  const decision = state.decision;
+  await audit(decision.decision === 'approve' ? 'approval.approved' : 'approval.denied', decision.decision,
+    { requestId, channel: decision.channel, reason: decision.reason ?? null }, decision.approver);
+  if (decision.decision === 'deny') {
+    const detail = `denied by ${decision.approver}: nothing was written`;
+    await report('denied', detail);
+    return finish('denied', detail);
+  }
+
+  setStatus('writing');
+  for (const action of runnable) {
+    const result: ActionWriteResult = await writes.applyIncidentWrite({
+      tenantId: input.tenantId, workflowId, sysId: plan.incident.sysId, action, approver: decision.approver,
+    });
+    state.writes.push(result);
+  }
+  const conflicts = state.writes.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
+  const status: RunStatus = conflicts.length ? 'completed_with_conflicts' : 'completed';
+  const detail = conflicts.length
+    ? `approved by ${decision.approver}; not overwritten because someone changed them after the approval was requested: ${conflicts.map((c) => c.field).join(', ')}`
+    : `approved by ${decision.approver}; ServiceNow updated`;
+  await audit('run.completed', status, { writes: state.writes.map((w) => ({ action: w.actionId, outcome: w.outcome })) });
+  await report(status, detail);
+  return finish(status, detail);
+}
