@@ -2,13 +2,13 @@
  * The Gatehouse worker: the triage workflows plus activities built from injected dependencies.
  * Tests pass a pre-built bundle so the workflow code is bundled once per test file.
  */
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
 export const workflowsPath = require.resolve('../workflows');
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: undefined });
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
 }
 
 export interface WorkerOptions {

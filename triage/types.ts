@@ -88,7 +88,7 @@ export interface FieldWriteResult {
   field: string;
   before: string;
   after: string;
-  outcome: WriteOutcome;
+  outcome: Exclude<WriteOutcome, 'no_change'>;
   /** For skipped_stale: the value a human put there after the approval was requested. */
   currentValue?: string;
 }

@@ -6,7 +6,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { approveActionId, decodeButtonValue, denyActionId } from '../../connectors/slack/action-ids';
-import { decideSignal } from '../../workflows/messages';
+import { decideSignal, stateQuery } from '../../workflows/messages';
 import { triageWorkflowId } from '../../workflows/triage-ids';
 
 export interface DecisionHandlerContext {
@@ -28,7 +28,18 @@ export function registerDecisionHandler(app: App, ctx: DecisionHandlerContext): 
         return;
       }
       try {
-        await ctx.temporal.workflow.getHandle(value.workflowId).signal(decideSignal, {
+        const handle = ctx.temporal.workflow.getHandle(value.workflowId);
+        // Answer what we can answer at once; the run still judges whatever we relay.
+        if ((await handle.describe()).status.name !== 'RUNNING') {
+          await tell('This approval request is closed: it was already decided or it expired.');
+          return;
+        }
+        const state = await handle.query(stateQuery);
+        if (state.decision) {
+          await tell(`This request was already decided (${state.decision.decision}) by <@${state.decision.approver}>; your click changed nothing.`);
+          return;
+        }
+        await handle.signal(decideSignal, {
           approver: body.user.id, decision, requestId: value.requestId, channel: 'slack',
         });
       } catch (err) {

@@ -1,0 +1,39 @@
+/** Webhook deliveries seen per tenant: the replay/dedupe record behind "process each webhook once". */
+import { isUuid, type Queryable } from './queryable';
+
+/** A recorded delivery. */
+export interface WebhookDelivery {
+  tenantId: string;
+  webhookId: string;
+  receivedAt: Date;
+  /** The run it started, or null when it started none (e.g. ignored as an echo). */
+  workflowId: string | null;
+}
+
+/**
+ * Records a delivery. Exactly one of any number of concurrent calls for the same
+ * (tenantId, webhookId) gets 'new' (INSERT ... ON CONFLICT DO NOTHING is atomic); the others,
+ * and every later call, get 'duplicate'. A duplicate does not change the stored workflowId.
+ */
+export async function recordDelivery(
+  db: Queryable,
+  delivery: { tenantId: string; webhookId: string; workflowId: string | null },
+): Promise<'new' | 'duplicate'> {
+  const { rowCount } = await db.query(
+    `INSERT INTO webhook_deliveries (tenant_id, webhook_id, workflow_id) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, webhook_id) DO NOTHING`,
+    [delivery.tenantId, delivery.webhookId, delivery.workflowId],
+  );
+  return rowCount === 1 ? 'new' : 'duplicate';
+}
+
+/** The recorded delivery, or undefined. */
+export async function getDelivery(db: Queryable, tenantId: string, webhookId: string): Promise<WebhookDelivery | undefined> {
+  if (!isUuid(tenantId)) return undefined;
+  const { rows } = await db.query<{ tenant_id: string; webhook_id: string; received_at: Date; workflow_id: string | null }>(
+    'SELECT tenant_id, webhook_id, received_at, workflow_id FROM webhook_deliveries WHERE tenant_id = $1 AND webhook_id = $2',
+    [tenantId, webhookId],
+  );
+  const row = rows[0];
+  return row ? { tenantId: row.tenant_id, webhookId: row.webhook_id, receivedAt: row.received_at, workflowId: row.workflow_id } : undefined;
+}

@@ -1,0 +1,101 @@
+/**
+ * Composes one Gatehouse process: the API (express) and the worker (workflows + activities),
+ * over a database, a Temporal connection and a logger it is given. `npm start`, the demo and
+ * the end-to-end tests all run exactly this.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import { AuditLinks } from '../audit/audit-links';
+import type { SecretBox } from '../db/secret-box';
+import type { UrlPolicy } from '../tenancy/url-guard';
+import { createGatehouseWorker } from '../temporal/worker';
+
+export interface RuntimeOptions {
+  pool: Pool;
+  secrets: SecretBox;
+  masterKey: Buffer;
+  logger: Logger;
+  temporalClient: Client;
+  workerConnection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  adminToken: string;
+  urlPolicy: UrlPolicy;
+  port?: number;
+  host?: string;
+  /** Defaults to http://host:port of the API. */
+  publicBaseUrl?: string;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Standard Webhooks timestamp tolerance (seconds). */
+  webhookToleranceSeconds?: number;
+}
+
+export interface Runtime {
+  apiUrl: string;
+  /** Stops the worker only (tests use it to show a waiting run survives a worker restart). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+  });
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const host = opts.host ?? '127.0.0.1';
+  // The public URL is needed by the app and the activities, and depends on the bound port: bind first.
+  const { createServer } = await import('node:http');
+  const server = createServer();
+  const address = await listen(server, opts.port ?? 0, host);
+  const apiUrl = `http://${host}:${address.port}`;
+  const publicBaseUrl = opts.publicBaseUrl ?? apiUrl;
+  const auditLinks = new AuditLinks(opts.masterKey, publicBaseUrl);
+  const tenantDeps = { pool: opts.pool, secrets: opts.secrets, urlPolicy: opts.urlPolicy };
+
+  const app = createApp({
+    ...tenantDeps, logger: opts.logger.child({ component: 'api' }), temporal: opts.temporalClient,
+    taskQueue: opts.taskQueue, auditLinks, adminToken: opts.adminToken, publicBaseUrl,
+    webhookToleranceSeconds: opts.webhookToleranceSeconds,
+  });
+  server.on('request', app);
+
+  const activities = createActivities({ ...tenantDeps, logger: opts.logger.child({ component: 'activities' }), auditLinks });
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createGatehouseWorker({
+      connection: opts.workerConnection, namespace: opts.namespace, taskQueue: opts.taskQueue,
+      activities, workflowBundle: opts.workflowBundle,
+    });
+    running = worker.run().catch((err: unknown) => opts.logger.error({ err }, 'worker stopped with an error'));
+  };
+  const stopWorker = async () => {
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
+
+  return {
+    apiUrl,
+    startWorker,
+    stopWorker,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await stopWorker();
+    },
+  };
+}

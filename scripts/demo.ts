@@ -1,0 +1,69 @@
+/**
+ * `npm run demo`: the whole scenario against the local simulators, on a real Temporal dev
+ * server with its Web UI. It prints the incident before and after, the Slack messages and a
+ * link to the run in the Temporal UI, then keeps the servers up until Ctrl-C so the run can be
+ * inspected (pass --exit to stop straight away).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createLogger } from '../observability/logger';
+import { startDevServer } from '../temporal/dev-server';
+import type { TriageResult } from '../triage/types';
+import { approvers, startHarness } from '../test/support/harness';
+import { approvalMessage } from '../test/support/slack-assertions';
+
+const pick = (record: Record<string, unknown>) =>
+  Object.fromEntries(['number', 'short_description', 'assignment_group', 'category', 'impact', 'urgency', 'priority', 'sys_mod_count', 'sys_updated_by'].map((k) => [k, record[k]]));
+
+async function main(): Promise<void> {
+  process.env.GATEHOUSE_ALLOW_INSECURE_TENANT_URLS = 'true';
+  const dev = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'gatehouse-demo-')), 'temporal.db') });
+  const connection = await Connection.connect({ address: dev.address });
+  const client = new Client({ connection, namespace: dev.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: dev.address });
+  const lines: string[] = [];
+  const h = await startHarness({ client, nativeConnection, namespace: dev.namespace }, {
+    logger: { logger: createLogger({ level: 'warn' }), lines }, timeoutSeconds: 3600,
+  });
+  const shutdown = async () => {
+    await h.close();
+    await nativeConnection.close();
+    await connection.close();
+    await dev.stop();
+  };
+
+  try {
+    const incident = h.createVpnIncident();
+    console.log('\n1. ServiceNow incident before:', pick(h.sn.getIncident(incident.sys_id)!));
+    const sent = await h.webhook(h.incidentEvent(incident));
+    console.log(`\n2. Signed webhook posted to the tenant's route → HTTP ${sent.status}`, sent.body);
+    const workflowId = String(sent.body.workflowId);
+    await h.waitForStatus(workflowId, 'awaiting_approval');
+    const request = approvalMessage(h.slack);
+    console.log('\n3. Slack approval request in #incident-approvals:\n', request.text, '\n', JSON.stringify(request.blocks, null, 1).slice(0, 1500));
+    const click = await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: request.channel, ts: request.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
+    console.log(`\n4. ${approvers.alice} pressed Approve → Slack got HTTP ${click.status} in ${click.elapsedMs} ms`);
+    const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
+    console.log('\n5. Run result:', result.status, '—', result.detail);
+    console.log('\n6. ServiceNow incident after:', pick(h.sn.getIncident(incident.sys_id)!));
+    console.log('   Work notes:', h.sn.journal(incident.sys_id, 'work_notes').map((n) => n.value));
+    console.log('\n7. Slack message now:\n', approvalMessage(h.slack).text);
+    const run = await client.workflow.getHandle(workflowId).describe();
+    console.log(`\n8. The run in the Temporal UI: ${dev.uiUrl}/namespaces/${dev.namespace}/workflows/${encodeURIComponent(workflowId)}/${run.runId}/history`);
+  } catch (err) {
+    console.error('demo failed:', err);
+    await shutdown();
+    process.exit(1);
+  }
+  if (process.argv.includes('--exit')) {
+    await shutdown();
+    return;
+  }
+  console.log('\nServers stay up so you can look around. Press Ctrl-C to stop.');
+  process.on('SIGINT', () => void shutdown().then(() => process.exit(0)));
+}
+
+void main();

@@ -1,0 +1,95 @@
+/**
+ * Every kind of bad webhook input gets a clear 4xx JSON error, starts no run, crashes nothing,
+ * and security-relevant rejections are audited — without revealing whether a tenant exists.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { listAudit } from '../../db/audit-repo';
+import { createTimeSkippingEnv } from '../../temporal/test-environments';
+import { bundleWorkflows } from '../../temporal/worker';
+import { integrationUser, startHarness, type Harness } from '../support/harness';
+import { sendWebhook } from '../support/webhook-sender';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+
+before(async () => {
+  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  env = e;
+  h = await startHarness(env, { workflowBundle: bundle });
+});
+after(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+async function runCount(): Promise<number> {
+  let n = 0;
+  for await (const _ of env.client.workflow.list({ query: `WorkflowType = 'triageIncident'` })) n++;
+  return n;
+}
+
+async function rejections(): Promise<Array<{ outcome: string | null; detail: unknown }>> {
+  return (await listAudit(h.db.pool, { type: 'webhook.rejected', limit: 1000 })).map((e) => ({ outcome: e.outcome, detail: e.detail }));
+}
+
+describe('ServiceNow webhook input', () => {
+  it('rejects each kind of bad input with a clear error and starts no run', async () => {
+    const incident = h.createVpnIncident();
+    const event = h.incidentEvent(incident);
+    const unknownRoute = h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
+    const cases: Array<{ name: string; send: () => ReturnType<typeof sendWebhook>; status: number; code: string; audited?: string }> = [
+      { name: 'bad signature', send: () => sendWebhook(h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event), status: 401, code: 'invalid_signature', audited: 'signature' },
+      { name: 'stale timestamp', send: () => h.webhook(event, { timestamp: new Date(Date.now() - 10 * 60_000) }), status: 401, code: 'stale_timestamp', audited: 'timestamp' },
+      { name: 'unknown route token', send: () => sendWebhook(unknownRoute, h.webhookSecret, event), status: 401, code: 'invalid_signature', audited: 'signature' },
+      { name: 'malformed JSON', send: () => h.webhook(undefined, { rawBody: '{"table": "incident", ' }), status: 400, code: 'malformed_json', audited: 'schema' },
+      { name: 'wrong content type', send: () => h.webhook(event, { contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type', audited: 'content_type' },
+      { name: 'oversized body', send: () => h.webhook({ ...event, description: 'x'.repeat(300_000) }), status: 413, code: 'payload_too_large', audited: 'size' },
+      { name: 'missing sys_id', send: () => h.webhook({ table: 'incident', number: incident.number }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'wrong table', send: () => h.webhook({ ...event, table: 'sys_user' }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'missing signature headers', send: () => h.webhook(event, { signatureOverride: '' }), status: 400, code: 'missing_signature_headers', audited: 'headers' },
+    ];
+    for (const c of cases) {
+      const before = (await rejections()).length;
+      const answer = await c.send();
+      assert.equal(answer.status, c.status, `${c.name}: ${JSON.stringify(answer.body)}`);
+      const error = answer.body.error as { code: string; message: string };
+      assert.equal(error.code, c.code, c.name);
+      assert.ok(error.message.length > 10, `${c.name} has a reason`);
+      if (c.audited) {
+        const after = await rejections();
+        assert.equal(after.length, before + 1, `${c.name} is audited`);
+        assert.equal(after.at(-1)?.outcome, c.audited, c.name);
+      }
+    }
+    assert.equal(await runCount(), 0, 'no run started');
+    const health = await fetch(`${h.runtime.apiUrl}/healthz`);
+    assert.equal(health.status, 200, 'the API is still up');
+  });
+
+  it('answers an unknown route exactly like a bad signature', async () => {
+    const event = h.incidentEvent(h.createVpnIncident());
+    const unknownRoute = h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
+    const forged = await sendWebhook(h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event);
+    const unknown = await sendWebhook(unknownRoute, h.webhookSecret, event);
+    assert.equal(unknown.status, forged.status);
+    assert.deepEqual(unknown.body, forged.body);
+    assert.doesNotMatch(JSON.stringify(unknown.body), /acme|tenant/i);
+  });
+
+  it('ignores the echo of its own writes and dedupes a redelivered webhook id', async () => {
+    const incident = h.createVpnIncident();
+    const echo = await h.webhook(h.incidentEvent(incident, { event: 'updated', sys_updated_by: integrationUser }));
+    assert.equal(echo.status, 202);
+    assert.equal(echo.body.status, 'ignored');
+
+    const first = await h.webhook(h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
+    const again = await h.webhook(h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
+    assert.equal(first.status, 202);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.status, 'duplicate');
+    assert.equal(again.body.workflowId, first.body.workflowId);
+  });
+});

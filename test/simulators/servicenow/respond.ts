@@ -1,0 +1,37 @@
+import type { Response } from 'express';
+import { errorBody, type ErrorSpec } from './errors';
+import { contextOf } from './request-context';
+
+/**
+ * Every answer goes through here so a dropResponseAfterCommit fault can turn it into a
+ * destroyed connection after the handler has already applied its changes.
+ */
+function finish(res: Response, status: number, body: string | undefined): void {
+  if (contextOf(res.req).dropResponse) {
+    res.req.socket.destroy();
+    return;
+  }
+  res.statusCode = status;
+  if (body === undefined) {
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** Sends a JSON body. */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  finish(res, status, JSON.stringify(body));
+}
+
+/** Sends a status with no body (DELETE, `X-no-response-body: true`). */
+export function sendEmpty(res: Response, status: number): void {
+  finish(res, status, undefined);
+}
+
+/** Sends the Table API error shape. */
+export function sendError(res: Response, spec: ErrorSpec): void {
+  finish(res, spec.status, JSON.stringify(errorBody(spec)));
+}

@@ -1,0 +1,17 @@
+/**
+ * Slack simulator for tests: a local HTTP server speaking Slack's Web API and response_url wire
+ * formats, plus a client that delivers signed `block_actions` clicks to an app.
+ */
+export { startSlackSimulator, type SlackSimulatorOptions } from './server';
+export { slackSignature } from './signature';
+export type {
+  ChannelInput,
+  ClickOptions,
+  ClickResult,
+  EphemeralMessage,
+  SlackMessage,
+  SlackSimulator,
+  UserGroupInput,
+  UserInput,
+  WorkspaceInput,
+} from './types';

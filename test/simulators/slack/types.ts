@@ -1,0 +1,198 @@
+/**
+ * Public and internal types of the Slack simulator.
+ *
+ * The public shapes (`SlackMessage`, `EphemeralMessage`, `SlackSimulator`, …) are what tests
+ * assert on; the `*Record` shapes are the simulator's own bookkeeping and never leave it.
+ */
+
+/** A channel message as the simulator stores it, returned by {@link SlackSimulator.messages}. */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  /** How many times the message was edited (chat.update or response_url `replace_original`). */
+  updatedCount: number;
+  /** Previous versions, oldest first: `history[0]` is the message as first posted. */
+  history: Array<{ text: string; blocks: unknown[] }>;
+}
+
+/** An ephemeral message, posted by chat.postEphemeral or through a response_url. */
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  viaResponseUrl: boolean;
+}
+
+/** Workspace (one app installation) setup for {@link SlackSimulator.addWorkspace}. */
+export interface WorkspaceInput {
+  teamId: string;
+  domain: string;
+  botToken: string;
+  botUserId?: string;
+  appId?: string;
+}
+
+/** User setup for {@link SlackSimulator.addUser}. */
+export interface UserInput {
+  id: string;
+  teamId: string;
+  name: string;
+  realName?: string;
+  email?: string;
+  deleted?: boolean;
+  isBot?: boolean;
+}
+
+/** Channel setup for {@link SlackSimulator.addChannel}. `botIsMember` defaults to true. */
+export interface ChannelInput {
+  id: string;
+  teamId: string;
+  name: string;
+  botIsMember?: boolean;
+}
+
+/** User group setup for {@link SlackSimulator.addUserGroup}. */
+export interface UserGroupInput {
+  id: string;
+  teamId: string;
+  handle: string;
+  users: string[];
+}
+
+/** Options of {@link SlackSimulator.click}. */
+export interface ClickOptions {
+  /** Full URL of the app's interactivity Request URL. */
+  interactivityUrl: string;
+  /** The app's signing secret, used to sign the request. */
+  signingSecret: string;
+  channel: string;
+  /** ts of the message holding the button. */
+  ts: string;
+  actionId: string;
+  /** Id of the clicking user; must have been added with addUser. */
+  userId: string;
+  /** Click even when the stored message no longer shows the button (stale-message clicks). */
+  force?: boolean;
+  /** Sign with this secret instead, to forge a bad signature. */
+  signingSecretOverride?: string;
+  /** Send this X-Slack-Request-Timestamp (epoch seconds) instead of now, to simulate a replay. */
+  timestampOverride?: number;
+}
+
+/** What {@link SlackSimulator.click} resolves with. */
+export interface ClickResult {
+  status: number;
+  body: string;
+  elapsedMs: number;
+}
+
+/** A running Slack simulator. */
+export interface SlackSimulator {
+  /** Base URL to give a Slack WebClient as `slackApiUrl`, ending in "/api/", e.g. http://127.0.0.1:PORT/api/ */
+  apiUrl: string;
+  /** Root URL, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** Stops the HTTP server, dropping keep-alive connections. */
+  close(): Promise<void>;
+  /** Adds a workspace with its bot token; the bot also becomes a user of that workspace. */
+  addWorkspace(w: WorkspaceInput): void;
+  /** Adds a user to an existing workspace. */
+  addUser(u: UserInput): void;
+  /** Adds a public channel to an existing workspace. */
+  addChannel(c: ChannelInput): void;
+  /** Adds a user group (subteam) to an existing workspace. */
+  addUserGroup(g: UserGroupInput): void;
+  /** Revokes a bot token: later calls with it fail with `token_revoked`. */
+  revokeToken(token: string): void;
+  /** Live (not deleted) channel messages, oldest first, optionally of one channel. Copies. */
+  messages(channel?: string): SlackMessage[];
+  /** Ephemeral messages in posting order, optionally for one user. Copies. */
+  ephemerals(user?: string): EphemeralMessage[];
+  /** Count of Web API calls by method name, e.g. { "chat.postMessage": 2 }; faulted calls count too. */
+  callCounts(): Record<string, number>;
+  /** Next `count` calls of `method` answer HTTP 429 with Retry-After: retryAfterSeconds and body {"ok":false,"error":"ratelimited"}. */
+  rateLimit(method: string, count: number, retryAfterSeconds: number): void;
+  /** Next `count` calls of `method` answer {"ok":false,"error": error}. */
+  failNext(method: string, count: number, error: string): void;
+  /**
+   * Clicks a button on a posted message the way Slack does: sends a signed `block_actions`
+   * payload to `interactivityUrl` and resolves with the HTTP status, body text and elapsed ms.
+   * Throws if the message or user is unknown, or the message no longer has the button (unless `force`).
+   */
+  click(opts: ClickOptions): Promise<ClickResult>;
+}
+
+/** Internal: one app installation. */
+export interface WorkspaceRecord {
+  teamId: string;
+  domain: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  botName: string;
+  appId: string;
+  /** Legacy verification token, sent as `token` in interactivity payloads. */
+  verificationToken: string;
+}
+
+/** Internal: a user. */
+export interface UserRecord {
+  id: string;
+  teamId: string;
+  name: string;
+  realName: string;
+  email?: string;
+  deleted: boolean;
+  isBot: boolean;
+}
+
+/** Internal: a channel. */
+export interface ChannelRecord {
+  id: string;
+  teamId: string;
+  name: string;
+  botIsMember: boolean;
+  created: number;
+}
+
+/** Internal: a user group. */
+export interface UserGroupRecord {
+  id: string;
+  teamId: string;
+  handle: string;
+  users: string[];
+}
+
+/** Internal: a stored channel message; deleted ones stay so forced clicks can still target them. */
+export interface MessageRecord {
+  teamId: string;
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  updatedCount: number;
+  history: Array<{ text: string; blocks: unknown[] }>;
+  deleted: boolean;
+}
+
+/** Internal: a response_url handed out with one click. */
+export interface ResponseUrlRecord {
+  teamId: string;
+  id: string;
+  secret: string;
+  channel: string;
+  messageTs: string;
+  userId: string;
+  uses: number;
+  createdAtMs: number;
+}

@@ -1,0 +1,181 @@
+/**
+ * The triage run on the time-skipping Temporal server, with real activities, the real API,
+ * PostgreSQL and the ServiceNow/Slack simulators. Approval timeouts of an hour pass in seconds.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../../temporal/test-environments';
+import { bundleWorkflows } from '../../temporal/worker';
+import type { TriageResult } from '../../triage/types';
+import { approvers, integrationUser, outsider, startHarness, type Harness } from '../support/harness';
+import { approvalMessage, hasButtons, messageText } from '../support/slack-assertions';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let h: Harness;
+
+before(async () => {
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+});
+after(async () => {
+  await env?.teardown();
+});
+
+describe('triage run', { concurrency: false }, () => {
+  beforeEach(async () => {
+    await h?.close();
+    h = await startHarness(env, { workflowBundle: bundle, timeoutSeconds: 3600 });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  async function startRun() {
+    const incident = h.createVpnIncident();
+    const sent = await h.webhook(h.incidentEvent(incident));
+    assert.equal(sent.status, 202, JSON.stringify(sent.body));
+    const workflowId = String(sent.body.workflowId);
+    const state = await h.waitForStatus(workflowId, 'awaiting_approval');
+    const message = approvalMessage(h.slack);
+    return { incident, workflowId, state, message };
+  }
+
+  const click = (ts: string, actionId: 'gatehouse_approve' | 'gatehouse_deny', userId: string, force = false) =>
+    h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: approvalMessage(h.slack).channel, ts, actionId, userId, force });
+
+  /** Clicks, then waits until the run has taken the decision: only then may time skip ahead. */
+  async function decide(workflowId: string, ts: string, actionId: 'gatehouse_approve' | 'gatehouse_deny', userId: string) {
+    const answer = await click(ts, actionId, userId);
+    const deadline = Date.now() + 10_000;
+    while (!(await h.state(workflowId)).decision) {
+      if (Date.now() > deadline) throw new Error('the decision never reached the run');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return answer;
+  }
+
+  const result = (workflowId: string) => env.client.workflow.getHandle(workflowId).result() as Promise<TriageResult>;
+
+  it('approve: writes assignment, classification and one work note, then updates Slack', async () => {
+    const { incident, workflowId, message } = await startRun();
+    assert.ok(hasButtons(message), 'the request has Approve/Deny buttons');
+    const text = messageText(message);
+    assert.match(text, new RegExp(incident.number));
+    assert.match(text, /Network/);
+    assert.match(text, /2 - High/, 'the derived priority is shown');
+
+    const answer = await decide(workflowId, message.ts, 'gatehouse_approve', approvers.alice);
+    assert.equal(answer.status, 200);
+    assert.ok(answer.elapsedMs < 3000, `acked in ${answer.elapsedMs} ms`);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'completed', outcome.detail);
+
+    const after = h.sn.getIncident(incident.sys_id)!;
+    assert.equal(after.assignment_group, h.networkGroupId);
+    assert.equal(after.category, 'network');
+    assert.equal(after.impact, '2');
+    assert.equal(after.urgency, '1');
+    assert.equal(after.priority, '2');
+    assert.equal(after.sys_updated_by, integrationUser);
+    const notes = h.sn.journal(incident.sys_id, 'work_notes');
+    assert.equal(notes.length, 1);
+    assert.match(notes[0]!.value, /Gatehouse triage/);
+
+    const final = approvalMessage(h.slack);
+    assert.equal(hasButtons(final), false, 'buttons are gone once decided');
+    assert.match(messageText(final), new RegExp(`<@${approvers.alice}>`));
+    assert.match(messageText(final), /\/audit\/runs\//);
+  });
+
+  it('deny: nothing is written and Slack says so', async () => {
+    const { incident, workflowId, message } = await startRun();
+    const before = h.sn.getIncident(incident.sys_id)!;
+    await decide(workflowId, message.ts, 'gatehouse_deny', approvers.bob);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'denied');
+    const after = h.sn.getIncident(incident.sys_id)!;
+    assert.equal(after.sys_mod_count, before.sys_mod_count);
+    assert.equal(h.sn.journal(incident.sys_id).length, 0);
+    assert.match(messageText(approvalMessage(h.slack)), /Denied/);
+    assert.equal(hasButtons(approvalMessage(h.slack)), false);
+  });
+
+  it('timeout: the request expires after the configured time, writes nothing and says so', async () => {
+    const { incident, workflowId } = await startRun();
+    const before = h.sn.getIncident(incident.sys_id)!;
+    const outcome = await result(workflowId); // time-skipping: an hour passes at once
+    assert.equal(outcome.status, 'expired');
+    assert.equal(h.sn.getIncident(incident.sys_id)!.sys_mod_count, before.sys_mod_count);
+    assert.match(messageText(approvalMessage(h.slack)), /Expired/);
+    assert.equal(hasButtons(approvalMessage(h.slack)), false);
+  });
+
+  it('an unauthorised approver changes nothing and is told why', async () => {
+    const { workflowId, message } = await startRun();
+    await click(message.ts, 'gatehouse_approve', outsider);
+    const deadline = Date.now() + 10_000;
+    while (h.slack.ephemerals(outsider).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(h.slack.ephemerals(outsider)[0]?.text ?? '', /not an approver/);
+    const state = await h.state(workflowId);
+    assert.equal(state.status, 'awaiting_approval');
+    assert.equal(state.refusedDecisions[0]?.approver, outsider);
+
+    await decide(workflowId, message.ts, 'gatehouse_approve', approvers.bob);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'completed');
+    assert.equal(outcome.decision?.approver, approvers.bob);
+  });
+
+  it('a second click after the decision changes nothing', async () => {
+    const { incident, workflowId, message } = await startRun();
+    const waitForEphemeral = async (user: string, pattern: RegExp) => {
+      const deadline = Date.now() + 10_000;
+      while (!h.slack.ephemerals(user).some((e) => pattern.test(e.text)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return h.slack.ephemerals(user).some((e) => pattern.test(e.text));
+    };
+    await decide(workflowId, message.ts, 'gatehouse_deny', approvers.alice);
+    // The buttons are gone from the updated message only once the run finishes: click the stale ones.
+    await click(message.ts, 'gatehouse_approve', approvers.bob, true);
+    assert.ok(await waitForEphemeral(approvers.bob, /already decided|closed/), 'told it was already decided');
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'denied');
+    assert.equal(outcome.decision?.approver, approvers.alice);
+    assert.equal(h.sn.journal(incident.sys_id).length, 0);
+    // After the run closed, a click is answered privately and still changes nothing.
+    await click(message.ts, 'gatehouse_approve', approvers.alice, true);
+    assert.ok(await waitForEphemeral(approvers.alice, /closed/), 'told the request is closed');
+    assert.equal(h.sn.journal(incident.sys_id).length, 0);
+    assert.equal((await result(workflowId)).status, 'denied');
+  });
+
+  it('stale approval: a field a human changed after the request is not overwritten', async () => {
+    const { incident, workflowId, message } = await startRun();
+    h.sn.updateIncidentAsUser(incident.sys_id, { category: 'hardware' }, 'beth.anglin');
+    await decide(workflowId, message.ts, 'gatehouse_approve', approvers.alice);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'completed_with_conflicts');
+    assert.match(outcome.detail, /category/);
+    const after = h.sn.getIncident(incident.sys_id)!;
+    assert.equal(after.category, 'hardware', 'the human edit wins');
+    assert.equal(after.assignment_group, h.networkGroupId, 'untouched fields are still written');
+    const category = outcome.writes.flatMap((w) => w.fields).find((f) => f.field === 'category');
+    assert.equal(category?.outcome, 'skipped_stale');
+    assert.match(messageText(approvalMessage(h.slack)), /skipped stale/);
+  });
+
+  it('a retried write after a lost response adds exactly one work note and changes each field once', async () => {
+    const { incident, workflowId, message } = await startRun();
+    const before = h.sn.getIncident(incident.sys_id)!;
+    // Every first PATCH is applied by ServiceNow but its response never arrives.
+    h.sn.faults.dropResponseAfterCommit({ count: 3, method: 'PATCH' });
+    await decide(workflowId, message.ts, 'gatehouse_approve', approvers.alice);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'completed', outcome.detail);
+    assert.equal(h.sn.journal(incident.sys_id, 'work_notes').length, 1);
+    const after = h.sn.getIncident(incident.sys_id)!;
+    assert.equal(Number(after.sys_mod_count) - Number(before.sys_mod_count), 3, 'three writes, none repeated');
+    assert.ok(outcome.writes.every((w) => w.outcome === 'already_applied'), JSON.stringify(outcome.writes));
+  });
+});
