@@ -41,7 +41,8 @@ if [ -z "$(cluster_field 4)" ]; then
 fi
 if [ "$(cluster_field 4)" != "online" ]; then
   echo "starting cluster $VERSION/$CLUSTER"
-  as_root pg_ctlcluster "$VERSION" "$CLUSTER" start
+  # 3>&- : the server must not inherit our stdout pipe, or "$(bash .ci/postgres.sh)" never ends.
+  as_root pg_ctlcluster "$VERSION" "$CLUSTER" start 3>&- </dev/null
 fi
 PORT=$(cluster_field 3)
 

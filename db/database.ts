@@ -92,8 +92,18 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
 
 async function openEmbedded(opts: { dataDir?: string; log?: Logger; useTemplateCache?: boolean }): Promise<Database> {
   const embedded = await startEmbeddedPostgres(opts);
-  // idleTimeoutMillis 0: keep the one connection rather than reconnecting after every pause.
-  const pool = new pg.Pool({ connectionString: embedded.url, max: EMBEDDED_POOL_MAX, idleTimeoutMillis: 0 });
+  // PGlite is one backend, so a new connection inherits the previous one's session: its
+  // prepared statement names (pg-pool replaces a client after any failed query, and the new
+  // client's first named query then fails with "already exists"), SET values and advisory
+  // locks. onConnect (awaited by pg-pool before handing the client out) starts each clean.
+  const pool = new pg.Pool({
+    connectionString: embedded.url,
+    max: EMBEDDED_POOL_MAX,
+    idleTimeoutMillis: 0, // keep the one connection rather than reconnecting after every pause
+    onConnect: async (client) => {
+      await client.query('DISCARD ALL');
+    },
+  });
   watchPool(pool, opts.log);
   return openOn(pool, embedded.url, embedded, opts.log);
 }

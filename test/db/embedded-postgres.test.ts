@@ -38,8 +38,13 @@ describe('embedded PostgreSQL (PGlite)', () => {
     const db = await openDatabase({});
     try {
       // pg-pool discards a client whose query failed and connects a new one at once.
+      const named = { name: 'probe', text: 'SELECT $1::int AS v', values: [2] };
+      assert.equal((await db.pool.query<{ v: number }>(named)).rows[0]?.v, 2);
+      await db.pool.query("SET application_name = 'leaky'");
       await assert.rejects(db.pool.query('SELECT 1/0'), /division by zero/);
-      assert.equal((await db.pool.query<{ v: number }>('SELECT 2 AS v')).rows[0]?.v, 2);
+      // PGlite has one backend: the new connection must not inherit the old session.
+      assert.equal((await db.pool.query<{ v: number }>(named)).rows[0]?.v, 2);
+      assert.equal((await db.pool.query<{ application_name: string }>('SHOW application_name')).rows[0]?.application_name, '');
 
       const client = await db.pool.connect();
       await client.query('BEGIN');

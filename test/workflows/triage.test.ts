@@ -9,6 +9,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
+import { decideSignal } from '../../workflows/messages';
 import { approvers, integrationUser, outsider, startHarness, type Harness } from '../support/harness';
 import { approvalMessage, hasButtons, messageText } from '../support/slack-assertions';
 
@@ -148,6 +149,52 @@ describe('triage run', { concurrency: false }, () => {
     assert.ok(await waitForEphemeral(approvers.alice, /closed/), 'told the request is closed');
     assert.equal(h.sn.journal(incident.sys_id).length, 0);
     assert.equal((await result(workflowId)).status, 'denied');
+  });
+
+  it('decisions through the admin API and a Temporal signal are judged like Slack clicks', async () => {
+    const first = await startRun();
+    const refused = await h.admin('POST', `/admin/runs/${first.workflowId}/decision`, { approver: outsider, decision: 'approve' });
+    assert.equal(refused.status, 202);
+    const deadline = Date.now() + 10_000;
+    while ((await h.state(first.workflowId)).refusedDecisions.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await h.state(first.workflowId)).status, 'awaiting_approval', 'an outsider cannot approve through the API either');
+    const accepted = await h.admin('POST', `/admin/runs/${first.workflowId}/decision`, { approver: approvers.alice, decision: 'approve', reason: 'checked on the phone' });
+    assert.equal(accepted.status, 202);
+    while (!(await h.state(first.workflowId)).decision) await new Promise((r) => setTimeout(r, 50));
+    const viaApi = await result(first.workflowId);
+    assert.equal(viaApi.status, 'completed');
+    assert.equal(viaApi.decision?.channel, 'api');
+    const live = await h.admin('GET', `/admin/runs/${first.workflowId}`);
+    assert.equal((live.body.state as { status: string }).status, 'completed');
+  });
+
+  it('an operator can decide with a Temporal signal', async () => {
+    const { incident, workflowId, state } = await startRun();
+    await env.client.workflow.getHandle(workflowId).signal(decideSignal, {
+      approver: approvers.bob, decision: 'deny', requestId: state.requestId!, channel: 'temporal',
+    });
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'denied');
+    assert.equal(outcome.decision?.channel, 'temporal');
+    assert.equal(h.sn.journal(incident.sys_id).length, 0);
+  });
+
+  it('ServiceNow throttling: writes wait for Retry-After and still complete once', async () => {
+    const { incident, workflowId, message } = await startRun();
+    h.sn.faults.rateLimit({ count: 2, retryAfterSeconds: 120, method: 'PATCH' });
+    await decide(workflowId, message.ts, 'gatehouse_approve', approvers.alice);
+    const outcome = await result(workflowId);
+    assert.equal(outcome.status, 'completed', outcome.detail);
+    assert.equal(h.sn.journal(incident.sys_id, 'work_notes').length, 1);
+    assert.equal(h.sn.getIncident(incident.sys_id)!.category, 'network');
+    // The retries waited as long as ServiceNow asked (2 × 120 s), not the default 1 s backoff.
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = history.events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyIncidentWrite');
+    const started = events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
+    const seconds = (e: typeof scheduled) => Number(e?.eventTime?.seconds ?? 0);
+    assert.equal(started?.activityTaskStartedEventAttributes?.attempt, 3);
+    assert.ok(seconds(started) - seconds(scheduled) >= 240, `waited ${seconds(started) - seconds(scheduled)} s`);
   });
 
   it('stale approval: a field a human changed after the request is not overwritten', async () => {
