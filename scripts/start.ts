@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { openDatabase } from '../db/database';
 import { loadMasterKey, SecretBox } from '../db/secret-box';
 import { createLogger } from '../observability/logger';
@@ -30,6 +31,8 @@ function adminToken(): string {
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
+  // The SDK's own INFO lines (bundle sizes, worker states) drown the useful output of a dev run.
+  Runtime.install({ logger: new DefaultLogger(process.env.TEMPORAL_SDK_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN') });
   const logger = createLogger();
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;

@@ -134,6 +134,8 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
   }
 
   setStatus('writing');
+  // Take the buttons away at once, so nobody clicks while the writes run.
+  await report('writing', `approved by ${decision.approver}; writing to ServiceNow…`);
   for (const action of runnable) {
     const result: ActionWriteResult = await writes.applyIncidentWrite({
       tenantId: input.tenantId, workflowId, sysId: plan.incident.sysId, action, approver: decision.approver,

@@ -64,7 +64,7 @@ const statusHeadline: Record<RunStatus, string> = {
   expired: ':hourglass: Expired — nothing was written',
   failed: ':rotating_light: Failed',
   received: 'Received', planning: 'Planning', nothing_to_do: 'Nothing to do', blocked: ':no_entry: Blocked by policy',
-  awaiting_approval: 'Awaiting approval', writing: 'Writing', rejected: 'Rejected',
+  awaiting_approval: 'Awaiting approval', writing: ':gear: Approved — writing to ServiceNow', rejected: 'Rejected',
 };
 
 function writeLine(write: ActionWriteResult): string {
