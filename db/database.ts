@@ -68,7 +68,7 @@ async function openOn(pool: pg.Pool, url: string, embedded: EmbeddedPostgres | u
     return closing;
   };
   try {
-    const ran = await migrate(pool, { ...(log ? { log } : {}), embedded: embedded !== undefined });
+    const ran = await migrate(pool, { log, embedded: embedded !== undefined });
     log?.info({ database: redactDatabaseUrl(url), embedded: embedded !== undefined, migrationsApplied: ran }, 'database ready');
   } catch (err) {
     await close().catch(() => undefined);
@@ -87,7 +87,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     watchPool(pool, opts.log);
     return openOn(pool, opts.databaseUrl, undefined, opts.log);
   }
-  return openEmbedded({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  return openEmbedded({ dataDir: opts.dataDir || undefined, log: opts.log });
 }
 
 async function openEmbedded(opts: { dataDir?: string; log?: Logger; useTemplateCache?: boolean }): Promise<Database> {

@@ -62,7 +62,7 @@ export async function migrate(pool: Pool, opts: MigrateOptions = {}): Promise<st
       dir: MIGRATIONS_DIR,
       migrationsTable: MIGRATIONS_TABLE,
       direction: opts.direction ?? 'up',
-      ...(opts.count !== undefined ? { count: opts.count } : {}),
+      count: opts.count,
       singleTransaction: true,
       checkOrder: true,
       noLock: opts.embedded ?? false,

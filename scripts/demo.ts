@@ -15,6 +15,20 @@ import type { TriageResult } from '../triage/types';
 import { approvers, startHarness } from '../test/support/harness';
 import { approvalMessage } from '../test/support/slack-assertions';
 
+/** Block Kit to indented plain text, roughly as Slack shows it. */
+function renderBlocks(blocks: unknown[]): string {
+  type Text = { text?: string };
+  type Element = { text?: Text | string };
+  type AnyBlock = { type?: string; text?: Text; fields?: Text[]; elements?: Element[] };
+  const elementText = (e: Element) => (typeof e.text === 'string' ? e.text : e.text?.text ?? '');
+  return (blocks as AnyBlock[]).map((b) => {
+    if (b.type === 'divider') return '   ──────────';
+    if (b.type === 'actions') return `   [ ${(b.elements ?? []).map(elementText).join(' ]  [ ')} ]`;
+    const parts = [b.text?.text, ...(b.fields ?? []).map((f) => f.text?.replace('\n', ': ')), ...(b.type === 'context' ? (b.elements ?? []).map(elementText) : [])];
+    return parts.filter(Boolean).map((p) => `   ${String(p).replace(/\n/g, '\n   ')}`).join('\n');
+  }).join('\n');
+}
+
 const pick = (record: Record<string, unknown>) =>
   Object.fromEntries(['number', 'short_description', 'assignment_group', 'category', 'impact', 'urgency', 'priority', 'sys_mod_count', 'sys_updated_by'].map((k) => [k, record[k]]));
 
@@ -43,14 +57,14 @@ async function main(): Promise<void> {
     const workflowId = String(sent.body.workflowId);
     await h.waitForStatus(workflowId, 'awaiting_approval');
     const request = approvalMessage(h.slack);
-    console.log('\n3. Slack approval request in #incident-approvals:\n', request.text, '\n', JSON.stringify(request.blocks, null, 1).slice(0, 1500));
+    console.log(`\n3. Slack approval request in #incident-approvals:\n${renderBlocks(request.blocks)}`);
     const click = await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: request.channel, ts: request.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
-    console.log(`\n4. ${approvers.alice} pressed Approve → Slack got HTTP ${click.status} in ${click.elapsedMs} ms`);
+    console.log(`\n4. ${approvers.alice} pressed Approve → Slack got HTTP ${click.status} in ${Math.round(click.elapsedMs)} ms`);
     const result = (await client.workflow.getHandle(workflowId).result()) as TriageResult;
     console.log('\n5. Run result:', result.status, '—', result.detail);
     console.log('\n6. ServiceNow incident after:', pick(h.sn.getIncident(incident.sys_id)!));
     console.log('   Work notes:', h.sn.journal(incident.sys_id, 'work_notes').map((n) => n.value));
-    console.log('\n7. Slack message now:\n', approvalMessage(h.slack).text);
+    console.log(`\n7. Slack message now:\n${renderBlocks(approvalMessage(h.slack).blocks)}`);
     const run = await client.workflow.getHandle(workflowId).describe();
     console.log(`\n8. The run in the Temporal UI: ${dev.uiUrl}/namespaces/${dev.namespace}/workflows/${encodeURIComponent(workflowId)}/${run.runId}/history`);
   } catch (err) {

@@ -57,3 +57,7 @@ export function priorityFor(impact: string, urgency: string): string {
 export const priorityLabels: Record<string, string> = {
   '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning',
 };
+
+export const stateLabels: Record<string, string> = {
+  '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled',
+};

@@ -2,6 +2,7 @@
  * The Slack approval request and its final form. The request shows the incident context and
  * the exact proposed diff; once decided the buttons are replaced by the outcome and an audit link.
  */
+import { priorityLabels, stateLabels } from '../servicenow/incident';
 import type { ActionWriteResult, FieldChange, ProposedAction, RunStatus, TriagePlan, TriageState } from '../../triage/types';
 import { approveActionId, denyActionId, encodeButtonValue } from './action-ids';
 import { clip, escapeMrkdwn, mrkdwn, plain, type Block } from './block-kit';
@@ -24,8 +25,8 @@ function incidentSection(plan: TriagePlan): Block {
     type: 'section',
     text: mrkdwn(clip(`*${escapeMrkdwn(i.number)}*: ${escapeMrkdwn(i.shortDescription || '(no short description)')}`)),
     fields: [
-      mrkdwn(`*Priority*\n${escapeMrkdwn(i.priority || '—')}`),
-      mrkdwn(`*State*\n${escapeMrkdwn(i.state || '—')}`),
+      mrkdwn(`*Priority* (when requested)\n${escapeMrkdwn(priorityLabels[i.priority] ?? (i.priority || '—'))}`),
+      mrkdwn(`*State*\n${escapeMrkdwn(stateLabels[i.state] ?? (i.state || '—'))}`),
       mrkdwn(`*Routing rule*\n${escapeMrkdwn(plan.ruleName ?? '—')}`),
       mrkdwn(`*Last updated by*\n${escapeMrkdwn(i.updatedBy || '—')}`),
     ],
@@ -83,7 +84,7 @@ export function outcomeBlocks(input: {
   plan: TriagePlan; status: RunStatus; detail: string; decision?: TriageState['decision'];
   writes: ActionWriteResult[]; auditUrl: string; workflowId: string;
 }): Block[] {
-  const who = input.decision ? ` by <@${input.decision.approver}> (via ${input.decision.channel})` : '';
+  const who = input.decision ? `\nDecided by <@${input.decision.approver}> via ${input.decision.channel}${input.decision.reason ? `: “${escapeMrkdwn(input.decision.reason)}”` : ''}` : '';
   const blocks: Block[] = [
     { type: 'header', text: plain(clip(`${input.plan.incident.number}: ${input.status.replace(/_/g, ' ')}`, 150)) },
     incidentSection(input.plan),
