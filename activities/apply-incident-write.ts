@@ -7,7 +7,8 @@
  * - the prior value of every field is recorded in write_log so the write can be reverted.
  */
 import { Context } from '@temporalio/activity';
-import type { IncidentWrite } from '../connectors/servicenow/client';
+import type { IncidentWrite, ServiceNowClient } from '../connectors/servicenow/client';
+import type { Incident } from '../connectors/servicenow/incident';
 import { appendAudit } from '../db/audit-repo';
 import { recordWrite } from '../db/write-log-repo';
 import { loadTenant, serviceNowClientFor } from '../tenancy/tenant-context';
@@ -25,10 +26,42 @@ export interface ApplyIncidentWriteInput {
 }
 
 function overall(fields: FieldWriteResult[]): WriteOutcome {
+  if (fields.length > 0 && fields.every((f) => f.outcome === 'shadow')) return 'shadow';
   if (fields.some((f) => f.outcome === 'applied')) return 'applied';
   if (fields.some((f) => f.outcome === 'skipped_stale')) return 'skipped_stale';
   if (fields.some((f) => f.outcome === 'already_applied')) return 'already_applied';
   return 'no_change';
+}
+
+/** Shadow mode: everything a real write would check and record, except the write itself. */
+function shadowFields(action: ProposedAction): FieldWriteResult[] {
+  return action.changes.filter((c) => !c.derived).map((c) => ({ field: c.field, before: c.from, after: c.to, outcome: 'shadow' }));
+}
+
+async function addWorkNote(client: ServiceNowClient, input: ApplyIncidentWriteInput): Promise<FieldWriteResult[]> {
+  const note = input.action.changes[0]?.to ?? '';
+  const found = await client.findWorkNotes(input.sysId, workNoteMarker(input.workflowId));
+  if (found.length === 0) await client.updateIncident(input.sysId, { work_notes: note });
+  return [{ field: 'work_notes', before: '', after: note, outcome: found.length ? 'already_applied' : 'applied' }];
+}
+
+async function updateFields(client: ServiceNowClient, current: Incident, action: ProposedAction): Promise<FieldWriteResult[]> {
+  const sysId = current.sysId;
+  const update: IncidentWrite = {};
+  const fields: FieldWriteResult[] = [];
+  for (const change of action.changes.filter((c) => !c.derived)) {
+    const now = current.fields[change.field as keyof Incident['fields']] ?? '';
+    if (now === change.to) {
+      fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'already_applied' });
+    } else if (now !== change.from) {
+      fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'skipped_stale', currentValue: now });
+    } else {
+      update[change.field as keyof IncidentWrite] = change.to;
+      fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'applied' });
+    }
+  }
+  if (Object.keys(update).length > 0) await client.updateIncident(sysId, update);
+  return fields;
 }
 
 export function createApplyIncidentWrite(deps: ActivityDeps) {
@@ -37,28 +70,12 @@ export function createApplyIncidentWrite(deps: ActivityDeps) {
       const tenant = await loadTenant(deps, input.tenantId);
       const client = await serviceNowClientFor(deps, tenant);
       const current = await client.getIncident(input.sysId);
-      const fields: FieldWriteResult[] = [];
-
-      if (input.action.actionId === 'servicenow.incident.add_work_note') {
-        const note = input.action.changes[0]?.to ?? '';
-        const found = await client.findWorkNotes(input.sysId, workNoteMarker(input.workflowId));
-        if (found.length === 0) await client.updateIncident(input.sysId, { work_notes: note });
-        fields.push({ field: 'work_notes', before: '', after: note, outcome: found.length ? 'already_applied' : 'applied' });
-      } else {
-        const update: IncidentWrite = {};
-        for (const change of input.action.changes.filter((c) => !c.derived)) {
-          const now = current.fields[change.field as keyof typeof current.fields] ?? '';
-          if (now === change.to) {
-            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'already_applied' });
-          } else if (now !== change.from) {
-            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'skipped_stale', currentValue: now });
-          } else {
-            update[change.field as keyof IncidentWrite] = change.to;
-            fields.push({ field: change.field, before: change.from, after: change.to, outcome: 'applied' });
-          }
-        }
-        if (Object.keys(update).length > 0) await client.updateIncident(input.sysId, update);
-      }
+      const shadow = input.action.policy.shadow;
+      const fields = shadow
+        ? shadowFields(input.action)
+        : input.action.actionId === 'servicenow.incident.add_work_note'
+          ? await addWorkNote(client, input)
+          : await updateFields(client, current, input.action);
 
       const attempt = Context.current().info.attempt;
       for (const field of fields) {
@@ -70,8 +87,11 @@ export function createApplyIncidentWrite(deps: ActivityDeps) {
       }
       const outcome = overall(fields);
       await appendAudit(deps.pool, {
-        tenantId: input.tenantId, workflowId: input.workflowId, type: 'action.write', actor: input.approver, outcome,
-        detail: { action: input.action.actionId, incident: current.number, attempt, fields: fields.map((f) => ({ field: f.field, outcome: f.outcome })) },
+        tenantId: input.tenantId, workflowId: input.workflowId, type: shadow ? 'action.shadow_write' : 'action.write', actor: input.approver, outcome,
+        detail: {
+          action: input.action.actionId, incident: current.number, attempt, policy: input.action.policy,
+          fields: fields.map((f) => ({ field: f.field, outcome: f.outcome, ...(shadow ? { wouldWrite: f.after, current: current.fields[f.field as keyof typeof current.fields] ?? '' } : {}) })),
+        },
       });
       deps.logger.info({ workflowId: input.workflowId, action: input.action.actionId, outcome }, 'servicenow write');
       return { actionId: input.action.actionId, outcome, fields };

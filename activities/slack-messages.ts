@@ -34,6 +34,14 @@ export interface NotifyRefusedDecisionInput {
   reason: string;
 }
 
+export interface NudgeApproversInput {
+  tenantId: string;
+  message: ApprovalMessageRef;
+  kind: 'reminder' | 'escalation';
+  approvers: string[];
+  incidentNumber: string;
+}
+
 export function createSlackMessageActivities(deps: ActivityDeps) {
   async function postApprovalRequest(input: PostApprovalRequestInput): Promise<ApprovalMessageRef> {
     return withFailureMapping(async () => {
@@ -77,5 +85,18 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
     });
   }
 
-  return { postApprovalRequest, finishApprovalMessage, notifyRefusedDecision };
+  /** A thread reply that pings approvers: a reminder, or the escalation group joining in. */
+  async function nudgeApprovers(input: NudgeApproversInput): Promise<void> {
+    return withFailureMapping(async () => {
+      const tenant = await loadTenant(deps, input.tenantId);
+      const slack = await slackClientFor(deps, tenant);
+      const who = input.approvers.map((a) => `<@${a}>`).join(' ');
+      const text = input.kind === 'reminder'
+        ? `Reminder: the triage of ${input.incidentNumber} is still waiting for a decision. ${who}`
+        : `Escalated: nobody has decided the triage of ${input.incidentNumber} yet, so it now also goes to ${who}.`;
+      await slack.chat.postMessage({ channel: input.message.channel, thread_ts: input.message.ts, text });
+    });
+  }
+
+  return { postApprovalRequest, finishApprovalMessage, notifyRefusedDecision, nudgeApprovers };
 }

@@ -148,15 +148,16 @@ function connectError(config: TemporalConfig, err: unknown): TemporalConfigError
  * Close `connection` when done (the client does not own it).
  */
 export async function connectClient(config: TemporalConfig): Promise<{ client: Client; connection: Connection }> {
-  let connection: Connection;
+  const connection = Connection.lazy({
+    address: config.address,
+    tls: toSdkTls(config.tls),
+    ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+  });
   try {
-    connection = await Connection.connect({
-      address: config.address,
-      tls: toSdkTls(config.tls),
-      ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
-    });
+    await connection.ensureConnected();
   } catch (err) {
-    if (err instanceof TemporalConfigError) throw err;
+    // `Connection.connect` would leave the failed channel open and keep the process alive; close it.
+    await connection.close();
     throw connectError(config, err);
   }
   return { client: new Client({ connection, namespace: config.namespace }), connection };

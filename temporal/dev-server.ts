@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -132,34 +132,66 @@ async function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  // No pid means spawn itself failed: there is no process and no 'exit' event will come.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = waitForExit(child);
   child.kill('SIGTERM');
-  const timer = sleep(STOP_GRACE_MS, 'timeout' as const);
-  if ((await Promise.race([exited, timer])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
+  // A plain timer we clear ourselves: a pending 10 s sleep would keep the caller's process alive.
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'timeout'>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout('timeout'), STOP_GRACE_MS);
+  });
+  try {
+    if ((await Promise.race([exited, graceOver])) === 'timeout') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** Polls until the frontend accepts a gRPC connection and can describe `namespace`. */
-async function waitUntilReady(address: string, namespace: string, exited: Promise<never>): Promise<void> {
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+async function tcpPortOpen(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolvePromise(open);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Polls until the frontend accepts a gRPC connection and can describe `namespace`, then makes sure
+ * the custom search attributes exist.
+ *
+ * Probes plain TCP first and only then opens gRPC connections, each closed in `finally`: a failed
+ * `Connection.connect` leaves its gRPC channel open (reconnecting in the background), which kept
+ * the Node process alive after an early server exit.
+ */
+async function waitUntilReady(port: number, namespace: string, exited: Promise<never>): Promise<void> {
+  const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError: unknown;
+  let lastError: unknown = new Error('port not open yet');
   while (Date.now() < deadline) {
-    let connection: Connection | undefined;
-    try {
-      connection = await Promise.race([Connection.connect({ address, connectTimeout: 2_000 }), exited]);
-      await Promise.race([connection.workflowService.describeNamespace({ namespace }), exited]);
-      await Promise.race([registerCustomSearchAttributes(connection, namespace), exited]);
-      return;
-    } catch (err) {
-      if (err instanceof DevServerExitError) throw err;
-      lastError = err;
-    } finally {
-      await connection?.close();
+    if (await Promise.race([tcpPortOpen(port), exited])) {
+      const connection = Connection.lazy({ address, connectTimeout: 2_000 });
+      try {
+        await Promise.race([connection.ensureConnected(), exited]);
+        await Promise.race([connection.workflowService.describeNamespace({ namespace }), exited]);
+        await Promise.race([registerCustomSearchAttributes(connection, namespace), exited]);
+        return;
+      } catch (err) {
+        if (err instanceof DevServerExitError) throw err;
+        lastError = err;
+      } finally {
+        await connection.close();
+      }
     }
-    await Promise.race([sleep(250), exited]);
+    await Promise.race([sleep(100), exited]);
   }
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
   throw new Error(`Temporal dev server at ${address} not ready after ${READY_TIMEOUT_MS / 1000}s: ${reason}`);
@@ -168,6 +200,11 @@ async function waitUntilReady(address: string, namespace: string, exited: Promis
 /** The server process ended before it became ready. */
 class DevServerExitError extends Error {
   override readonly name = 'DevServerExitError';
+}
+
+/** The requested port is taken by another process. */
+class DevServerPortInUseError extends Error {
+  override readonly name = 'DevServerPortInUseError';
 }
 
 function buildArgs(port: number, uiPort: number, namespace: string, dbFile: string | undefined): string[] {
@@ -186,6 +223,13 @@ async function launch(opts: DevServerOptions, port: number, uiPort: number): Pro
   const dbFile = opts.dbFile === undefined ? undefined : resolve(opts.dbFile);
   if (dbFile !== undefined) mkdirSync(dirname(dbFile), { recursive: true });
 
+  // Refuse a taken port up front. Otherwise the readiness probe may open a gRPC connection to the
+  // foreign listener while our server dies, and grpc-js keeps such a half-open attempt (and with it
+  // the Node process) alive for a long time even after close().
+  for (const taken of [port, uiPort]) {
+    if (await tcpPortOpen(taken)) throw new DevServerPortInUseError(`port ${taken} on 127.0.0.1 is already in use`);
+  }
+
   const child = spawn(resolveTemporalCli(), buildArgs(port, uiPort, namespace, dbFile), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -200,13 +244,13 @@ async function launch(opts: DevServerOptions, port: number, uiPort: number): Pro
     const fail = (why: string): void =>
       reject(new DevServerExitError(`Temporal dev server ${why}:\n${stderrTail.join('\n')}`));
     child.once('error', (err) => fail(`failed to start (${err.message})`));
-    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+    // 'close' rather than 'exit': it comes after stdout/stderr are drained, so the tail is complete.
+    child.once('close', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
   });
   exited.catch(() => undefined); // only observed while waiting for readiness
 
-  const address = `127.0.0.1:${port}`;
   try {
-    await waitUntilReady(address, namespace, exited);
+    await waitUntilReady(port, namespace, exited);
   } catch (err) {
     process.removeListener('exit', killOnExit);
     await stopChild(child);
@@ -214,8 +258,11 @@ async function launch(opts: DevServerOptions, port: number, uiPort: number): Pro
   }
 
   let stopping: Promise<void> | undefined;
+  child.once('exit', (code, signal) => {
+    if (!stopping) opts.log?.(`temporal dev server exited unexpectedly (code ${code}, signal ${signal})`);
+  });
   return {
-    address,
+    address: `127.0.0.1:${port}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,
     namespace,
     pid: child.pid ?? -1,
@@ -233,19 +280,23 @@ async function launch(opts: DevServerOptions, port: number, uiPort: number): Pro
  * Reusing a `dbFile` across restarts is supported: workflows survive, and already-registered
  * search attributes are fine (missing ones are added).
  *
- * @throws Error with the server's last stderr lines if it exits before becoming ready
+ * @throws Error if a requested port is already taken, or with the server's last stderr lines if it
+ *   exits before becoming ready
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  if (opts.port !== undefined && opts.port === opts.uiPort) throw new Error(`port and uiPort are both ${opts.port}`);
   // Auto-picked ports can be grabbed by someone else before the server binds them; retry then.
-  const autoPorts = opts.port === undefined || opts.uiPort === undefined;
+  const autoPorts = opts.port === undefined && opts.uiPort === undefined;
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await findFreePort());
     let uiPort = opts.uiPort ?? (await findFreePort());
-    while (uiPort === port) uiPort = await findFreePort();
+    while (opts.uiPort === undefined && uiPort === port) uiPort = await findFreePort();
     try {
       return await launch(opts, port, uiPort);
     } catch (err) {
-      const portClash = err instanceof DevServerExitError && /address already in use/i.test(err.message);
+      const portClash =
+        err instanceof DevServerPortInUseError ||
+        (err instanceof DevServerExitError && /address already in use/i.test(err.message));
       if (!(autoPorts && portClash && attempt < 3)) throw err;
     }
   }

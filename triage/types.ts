@@ -2,6 +2,7 @@
  * Shapes that cross the workflow boundary (workflow input, activity inputs/outputs, query
  * results). Plain data only: they travel through Temporal payloads, so no secrets, ever.
  */
+import type { ApprovalRequirement } from '../policy/evaluate-policy';
 import type { PolicyVerdict } from '../policy/verdict';
 
 export type TriageActionId =
@@ -25,7 +26,13 @@ export interface ProposedAction {
   actionId: TriageActionId;
   title: string;
   changes: FieldChange[];
-  policy: PolicyVerdict;
+  policy: PolicyVerdict & { rule: string; shadow: boolean };
+}
+
+/** An approver the policy names but who may not decide this request, and why. */
+export interface ExcludedApprover {
+  approver: string;
+  reason: string;
 }
 
 export interface IncidentSummary {
@@ -43,9 +50,14 @@ export interface TriagePlan {
   incident: IncidentSummary;
   ruleName?: string;
   actions: ProposedAction[];
-  /** Slack user ids allowed to decide, as the tenant policy said when the plan was made. */
-  approvers: string[];
-  approvalTimeoutSeconds: number;
+  /**
+   * Who decides (approvers already exclude the incident's caller and opener), how many must
+   * agree, how long the request waits, reminder and escalation — from the tenant's policy.
+   */
+  approval: ApprovalRequirement;
+  excludedApprovers: ExcludedApprover[];
+  /** Revision of the tenant policy the plan was made under (0 = the default policy). */
+  policyRevision: number;
 }
 
 /** What the ServiceNow webhook told us; validated again inside the workflow. */
@@ -82,7 +94,7 @@ export interface DecisionInput {
   reason?: string;
 }
 
-export type WriteOutcome = 'applied' | 'already_applied' | 'skipped_stale' | 'no_change';
+export type WriteOutcome = 'applied' | 'already_applied' | 'skipped_stale' | 'shadow' | 'no_change';
 
 export interface FieldWriteResult {
   field: string;
@@ -108,6 +120,8 @@ export type RunStatus =
   | 'writing'
   | 'completed'
   | 'completed_with_conflicts'
+  /** Approved, but the connector is in shadow mode: the writes were recorded, not executed. */
+  | 'shadow_completed'
   | 'denied'
   | 'expired'
   | 'rejected'
@@ -124,6 +138,15 @@ export interface ApprovalMessageRef {
   ts: string;
 }
 
+/** The outcome of the approval step: the deciding approver, and everyone whose approval counted. */
+export interface Decision {
+  approver: string;
+  approvers: string[];
+  decision: 'approve' | 'deny';
+  channel: DecisionChannel;
+  reason?: string;
+}
+
 /** The `state` query's answer: everything an operator needs to see where a run stands. */
 export interface TriageState {
   status: RunStatus;
@@ -132,7 +155,13 @@ export interface TriageState {
   requestId?: string;
   plan?: TriagePlan;
   approvalMessage?: ApprovalMessageRef;
-  decision?: { approver: string; decision: 'approve' | 'deny'; channel: DecisionChannel; reason?: string };
+  decision?: Decision;
+  /** Distinct approvals so far (quorum counting). */
+  approvals: Array<{ approver: string; channel: DecisionChannel }>;
+  /** Approvers who may decide right now (grows when the request escalates). */
+  eligibleApprovers: string[];
+  escalated: boolean;
+  remindersSent: number;
   refusedDecisions: RefusedDecision[];
   writes: ActionWriteResult[];
   expiresAt?: string;
@@ -143,5 +172,5 @@ export interface TriageResult {
   status: RunStatus;
   detail: string;
   writes: ActionWriteResult[];
-  decision?: TriageState['decision'];
+  decision?: Decision;
 }

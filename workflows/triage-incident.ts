@@ -4,14 +4,14 @@
  * or expiry, so the Temporal UI shows a completed run with a readable result.
  */
 import {
-  condition, log, proxyActivities, setHandler, upsertSearchAttributes, uuid4, workflowInfo,
+  log, proxyActivities, setHandler, upsertSearchAttributes, uuid4, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { incidentKey, statusKey, tenantKey } from '../temporal/search-attributes';
 import type {
   ActionWriteResult, DecisionInput, RunStatus, TriageInput, TriageResult, TriageState,
 } from '../triage/types';
-import { judgeDecision } from './judge-decision';
+import { awaitDecision } from './await-decision';
 import { decideSignal, incidentChangedSignal, stateQuery } from './messages';
 import { triggerSchema } from './trigger-schema';
 
@@ -30,6 +30,7 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
   const state: TriageState = {
     status: 'received', tenantSlug: input.tenantSlug,
     incidentNumber: input.trigger.number ?? input.trigger.sysId, refusedDecisions: [], writes: [],
+    approvals: [], eligibleApprovers: [], escalated: false, remindersSent: 0,
   };
   const pendingDecisions: DecisionInput[] = [];
   setHandler(stateQuery, () => state);
@@ -80,37 +81,37 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     return finish('blocked', 'every proposed action is blocked by policy');
   }
 
+  const approval = plan.approval;
+  const reachable = new Set([...approval.approvers, ...(approval.escalation?.approvers ?? [])]).size;
+  if (reachable < approval.quorum) {
+    const detail = `${approval.quorum} approval(s) needed but only ${reachable} eligible approver(s) remain after excluding the incident's requesters`;
+    await audit('run.blocked', 'blocked', { reason: detail, excluded: plan.excludedApprovers });
+    return finish('blocked', detail);
+  }
+
   const requestId = uuid4();
   state.requestId = requestId;
-  const timeoutMs = plan.approvalTimeoutSeconds * 1000;
-  const deadline = Date.now() + timeoutMs;
-  state.expiresAt = new Date(deadline).toISOString();
+  state.eligibleApprovers = [...approval.approvers];
+  state.expiresAt = new Date(Date.now() + approval.timeoutSeconds * 1000).toISOString();
   const message = await reads.postApprovalRequest({
     tenantId: input.tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt,
   });
   state.approvalMessage = message;
   setStatus('awaiting_approval');
-  await audit('approval.requested', 'pending', { requestId, approvers: plan.approvers, actions: runnable.map((a) => a.actionId) });
+  await audit('approval.requested', 'pending', {
+    requestId, approvers: approval.approvers, quorum: approval.quorum, tier: approval.tier,
+    excluded: plan.excludedApprovers, policyRevision: plan.policyRevision, actions: runnable.map((a) => a.actionId),
+  });
 
-  // Decisions are judged one by one in arrival order; refused ones are answered and the wait goes on.
-  while (!state.decision) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0 || !(await condition(() => pendingDecisions.length > 0, remaining))) break;
-    const candidate = pendingDecisions.shift()!;
-    const verdict = judgeDecision(candidate, { requestId, approvers: plan.approvers, decided: state.decision });
-    if (verdict.ok) {
-      state.decision = { approver: candidate.approver, decision: candidate.decision, channel: candidate.channel, reason: candidate.reason };
-    } else {
-      state.refusedDecisions.push({ approver: candidate.approver, channel: candidate.channel, reason: verdict.reason });
-      await audit('approval.refused', 'refused', { reason: verdict.reason, channel: candidate.channel }, candidate.approver);
-      if (candidate.channel === 'slack') {
-        // Telling the person is a courtesy: a failure to do so must not end the run.
-        await reads.notifyRefusedDecision({ tenantId: input.tenantId, message, approver: candidate.approver, reason: verdict.reason })
-          .catch((err: unknown) => log.warn('could not notify a refused approver', { error: String(err) }));
-      }
-    }
-  }
-  // Late clicks after the decision are answered too, while the run is still open.
+  await awaitDecision({
+    plan, requestId, state, pending: pendingDecisions, message,
+    effects: {
+      audit: (type, outcome, detail, actor) => audit(type, outcome, detail, actor),
+      notifyRefused: (approver, reason) => reads.notifyRefusedDecision({ tenantId: input.tenantId, message, approver, reason }),
+      nudge: (kind, approvers) => reads.nudgeApprovers({ tenantId: input.tenantId, message, kind, approvers, incidentNumber: plan.incident.number }),
+    },
+  });
+  // Late clicks after the decision are recorded too, while the run is still open.
   setHandler(decideSignal, (late) => {
     state.refusedDecisions.push({ approver: late.approver, channel: late.channel, reason: 'already decided' });
   });
@@ -119,14 +120,14 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     reads.finishApprovalMessage({ tenantId: input.tenantId, workflowId, message, plan, status, detail, decision: state.decision, writes: state.writes });
 
   if (!state.decision) {
-    const detail = `no decision within ${plan.approvalTimeoutSeconds} s: the request expired and nothing was written`;
+    const detail = `no decision within ${approval.timeoutSeconds} s: the request expired and nothing was written`;
     await audit('approval.expired', 'expired', { requestId });
     await report('expired', detail);
     return finish('expired', detail);
   }
   const decision = state.decision;
   await audit(decision.decision === 'approve' ? 'approval.approved' : 'approval.denied', decision.decision,
-    { requestId, channel: decision.channel, reason: decision.reason ?? null }, decision.approver);
+    { requestId, channel: decision.channel, approvers: decision.approvers, reason: decision.reason ?? null }, decision.approver);
   if (decision.decision === 'deny') {
     const detail = `denied by ${decision.approver}: nothing was written`;
     await report('denied', detail);
@@ -143,10 +144,13 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     state.writes.push(result);
   }
   const conflicts = state.writes.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
-  const status: RunStatus = conflicts.length ? 'completed_with_conflicts' : 'completed';
+  const shadow = state.writes.length > 0 && state.writes.every((w) => w.outcome === 'shadow');
+  const status: RunStatus = conflicts.length ? 'completed_with_conflicts' : shadow ? 'shadow_completed' : 'completed';
+  const approvedBy = decision.approvers.join(', ');
   const detail = conflicts.length
-    ? `approved by ${decision.approver}; not overwritten because someone changed them after the approval was requested: ${conflicts.map((c) => c.field).join(', ')}`
-    : `approved by ${decision.approver}; ServiceNow updated`;
+    ? `approved by ${approvedBy}; not overwritten because someone changed them after the approval was requested: ${conflicts.map((c) => c.field).join(', ')}`
+    : shadow ? `approved by ${approvedBy}; shadow mode: the writes were recorded, not made`
+      : `approved by ${approvedBy}; ServiceNow updated`;
   await audit('run.completed', status, { writes: state.writes.map((w) => ({ action: w.actionId, outcome: w.outcome })) });
   await report(status, detail);
   return finish(status, detail);

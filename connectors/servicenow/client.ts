@@ -44,6 +44,15 @@ export class ServiceNowClient {
     return parseIncident(singleResultSchema.parse(body).result);
   }
 
+  /** A sys_user record's identity fields (used to keep requesters from approving their own incidents). */
+  async getUser(sysId: string): Promise<{ sysId: string; userName: string; email: string }> {
+    const body = await this.request('GET', `/api/now/table/sys_user/${encodeURIComponent(sysId)}`, {
+      sysparm_fields: 'sys_id,user_name,email',
+    });
+    const row = singleResultSchema.parse(body).result;
+    return { sysId: String(row['sys_id'] ?? ''), userName: String(row['user_name'] ?? ''), email: String(row['email'] ?? '') };
+  }
+
   /** Work notes on an incident whose text contains `needle` (used to find our own idempotency marker). */
   async findWorkNotes(sysId: string, needle: string): Promise<JournalEntry[]> {
     // `^` would split the encoded query; markers never contain it, but refuse rather than mis-query.

@@ -15,7 +15,8 @@ function changeLine(change: FieldChange): string {
 }
 
 function actionSection(action: ProposedAction): Block {
-  const gate = action.policy.decision === 'blocked' ? `:no_entry: blocked — ${action.policy.reason}` : '';
+  const gate = action.policy.decision === 'blocked' ? `:no_entry: blocked — ${action.policy.reason}`
+    : action.policy.shadow ? ':ghost: shadow mode — recorded, not written' : '';
   return { type: 'section', text: mrkdwn(clip(`*${action.title}*${gate ? `  ${gate}` : ''}\n${action.changes.map(changeLine).join('\n')}`)) };
 }
 
@@ -33,6 +34,13 @@ function incidentSection(plan: TriagePlan): Block {
   };
 }
 
+function approverLine(plan: TriagePlan): string {
+  const a = plan.approval;
+  const need = a.quorum > 1 ? `${a.quorum} approvals needed from` : 'Approvers:';
+  const excluded = plan.excludedApprovers.length ? ` (not ${plan.excludedApprovers.map((e) => `<@${e.approver}>`).join(', ')}: no self-approval)` : '';
+  return `${need} ${a.approvers.map((id) => `<@${id}>`).join(', ')}${excluded} · ${a.tier} risk, group ${a.group}`;
+}
+
 export function approvalRequestText(plan: TriagePlan): string {
   return `Approval needed: triage of ${plan.incident.number} (${plan.actions.length} proposed change${plan.actions.length === 1 ? '' : 's'})`;
 }
@@ -46,7 +54,7 @@ export function approvalRequestBlocks(input: { plan: TriagePlan; workflowId: str
     ...input.plan.actions.map(actionSection),
     {
       type: 'context',
-      elements: [mrkdwn(`Approvers: ${input.plan.approvers.map((a) => `<@${a}>`).join(', ')} · expires ${input.expiresAt} · run \`${input.workflowId}\``)],
+      elements: [mrkdwn(`${approverLine(input.plan)} · expires ${input.expiresAt} · run \`${input.workflowId}\``)],
     },
     {
       type: 'actions', block_id: 'gatehouse_decision',
@@ -64,6 +72,7 @@ const statusHeadline: Record<RunStatus, string> = {
   denied: ':x: Denied — nothing was written',
   expired: ':hourglass: Expired — nothing was written',
   failed: ':rotating_light: Failed',
+  shadow_completed: ':ghost: Approved — shadow mode: the writes were recorded, not made',
   received: 'Received', planning: 'Planning', nothing_to_do: 'Nothing to do', blocked: ':no_entry: Blocked by policy',
   awaiting_approval: 'Awaiting approval', writing: ':gear: Approved — writing to ServiceNow', rejected: 'Rejected',
 };
@@ -84,7 +93,7 @@ export function outcomeBlocks(input: {
   plan: TriagePlan; status: RunStatus; detail: string; decision?: TriageState['decision'];
   writes: ActionWriteResult[]; auditUrl: string; workflowId: string;
 }): Block[] {
-  const who = input.decision ? `\nDecided by <@${input.decision.approver}> via ${input.decision.channel}${input.decision.reason ? `: “${escapeMrkdwn(input.decision.reason)}”` : ''}` : '';
+  const who = input.decision ? `\nDecided by ${input.decision.approvers.map((a) => `<@${a}>`).join(', ')} via ${input.decision.channel}${input.decision.reason ? `: “${escapeMrkdwn(input.decision.reason)}”` : ''}` : '';
   const blocks: Block[] = [
     { type: 'header', text: plain(clip(`${input.plan.incident.number}: ${input.status.replace(/_/g, ' ')}`, 150)) },
     incidentSection(input.plan),

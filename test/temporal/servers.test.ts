@@ -14,9 +14,15 @@ import { after, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../temporal/binaries';
+import {
+  connectClient,
+  connectWorkerConnection,
+  describeTemporalConfig,
+  loadTemporalConfig,
+} from '../../temporal/connection-config';
 import { findFreePort, startDevServer } from '../../temporal/dev-server';
 import { customSearchAttributes, incidentKey, statusKey, tenantKey } from '../../temporal/search-attributes';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
+import { createDevServerEnv, createTimeSkippingEnv } from '../../temporal/test-environments';
 
 // Keep the test output readable: worker lifecycle INFO lines are noise here.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -94,22 +100,71 @@ describe('binary resolvers', () => {
   });
 });
 
+describe('connection config', () => {
+  test('defaults to the local dev server without TLS', () => {
+    assert.deepEqual(loadTemporalConfig({}), {
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'gatehouse',
+    });
+  });
+
+  test('turns TLS on for API keys and cert paths, and never prints the key', () => {
+    const cloud = loadTemporalConfig({
+      TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'acme.a1b2c',
+      TEMPORAL_API_KEY: 'super-secret-key',
+      GATEHOUSE_TASK_QUEUE: 'gh',
+    });
+    assert.deepEqual(cloud.tls, {});
+    assert.equal(cloud.taskQueue, 'gh');
+    assert.doesNotMatch(describeTemporalConfig(cloud), /super-secret-key/);
+    const mtls = loadTemporalConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/k.pem' });
+    assert.deepEqual(mtls.tls, { clientCertPath: '/c.pem', clientKeyPath: '/k.pem' });
+    assert.equal(loadTemporalConfig({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' }).tls, undefined);
+    assert.throws(() => loadTemporalConfig({ TEMPORAL_TLS: 'maybe' }), /TEMPORAL_TLS must be true or false/);
+    assert.throws(() => loadTemporalConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem' }), /needs both/);
+  });
+
+  test('connect errors name the address but not the API key', async () => {
+    const port = await findFreePort(); // nothing listens there
+    const config = loadTemporalConfig({
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_API_KEY: 'super-secret-key',
+      TEMPORAL_TLS: 'false',
+    });
+    // The worker connection fails fast on a refused port; the client one waits out its 10 s
+    // connect timeout, so it is left out to keep the suite quick (same error wrapping).
+    await assert.rejects(connectWorkerConnection(config), (err: Error) => {
+      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.doesNotMatch(err.message, /super-secret-key/);
+      return true;
+    });
+  });
+});
+
 describe('dev server', () => {
-  test('rejects with the server output when it exits early', async () => {
-    const blocker = createServer();
+  test('rejects clearly when the requested port is taken', async () => {
+    const blocker = createServer((socket) => socket.destroy());
     blocker.listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const address = blocker.address();
     assert.ok(address !== null && typeof address === 'object');
     try {
-      await assert.rejects(startDevServer({ port: address.port, uiPort: await findFreePort() }), (err: Error) => {
-        assert.match(err.message, /exited early/);
-        assert.match(err.message, /address already in use/i);
-        return true;
-      });
+      await assert.rejects(startDevServer({ port: address.port }), /port \d+ on 127\.0\.0\.1 is already in use/);
     } finally {
       blocker.close();
     }
+  });
+
+  test('rejects with the server output when it exits early', async () => {
+    const corruptDb = join(scratch, 'not-a-database.db');
+    writeFileSync(corruptDb, 'this is not sqlite');
+    await assert.rejects(startDevServer({ dbFile: corruptDb }), (err: Error) => {
+      assert.match(err.message, /exited early \(code 1/);
+      assert.match(err.message, /file is not a database/);
+      return true;
+    });
   });
 
   test('registers search attributes, stops cleanly and keeps runs across restarts', async () => {
@@ -122,7 +177,9 @@ describe('dev server', () => {
       assert.match(first.address, /^127\.0\.0\.1:\d+$/);
       assert.match(first.uiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(first.namespace, 'default');
-      const connection = await Connection.connect({ address: first.address });
+      const { client, connection } = await connectClient(
+        loadTemporalConfig({ TEMPORAL_ADDRESS: first.address, TEMPORAL_NAMESPACE: first.namespace }),
+      );
       try {
         const listed = await connection.operatorService.listSearchAttributes({ namespace: first.namespace });
         for (const key of customSearchAttributes) {
@@ -136,7 +193,6 @@ describe('dev server', () => {
         });
         const afterRemoval = await connection.operatorService.listSearchAttributes({ namespace: first.namespace });
         assert.equal(statusKey.name in (afterRemoval.customAttributes ?? {}), false);
-        const client = new Client({ connection, namespace: first.namespace });
         // No worker: the run just stays open, which is what we want to find again after restart.
         await client.workflow.start('gatehousePersistenceProbe', {
           taskQueue: 'no-worker',
@@ -157,6 +213,8 @@ describe('dev server', () => {
 
     const second = await startDevServer({ dbFile });
     try {
+      const workerConnection = await connectWorkerConnection(loadTemporalConfig({ TEMPORAL_ADDRESS: second.address }));
+      await workerConnection.close();
       const connection = await Connection.connect({ address: second.address });
       try {
         const listed = await connection.operatorService.listSearchAttributes({ namespace: second.namespace });
@@ -229,6 +287,21 @@ describe('time-skipping test server', () => {
         assert.equal(description.typedSearchAttributes.get(statusKey), 'awaiting_approval');
         assert.equal(description.typedSearchAttributes.get(incidentKey), 'INC0012345');
       });
+    } finally {
+      await env.teardown();
+    }
+  });
+});
+
+describe('dev-server test environment', () => {
+  test('runs the installed CLI with the custom search attributes', async () => {
+    const env = await createDevServerEnv();
+    try {
+      assert.equal(env.supportsTimeSkipping, false);
+      const listed = await env.connection.operatorService.listSearchAttributes({ namespace: env.namespace ?? 'default' });
+      for (const key of customSearchAttributes) {
+        assert.ok(key.name in (listed.customAttributes ?? {}), `${key.name} registered`);
+      }
     } finally {
       await env.teardown();
     }

@@ -10,6 +10,8 @@ export interface UserSeed {
   password: string;
   sys_id?: string;
   name?: string;
+  /** Defaults to `<user_name>@example.com`. */
+  email?: string;
 }
 
 /** Seed for a `sys_user_group` row. */
@@ -55,7 +57,7 @@ export class Directory {
       ...this.systemFields(seed.sys_id),
       user_name: seed.user_name,
       name: seed.name ?? seed.user_name,
-      email: `${seed.user_name}@example.com`,
+      email: seed.email ?? `${seed.user_name}@example.com`,
       active: 'true',
     });
     this.passwords.set(seed.user_name, seed.password);
