@@ -5,8 +5,10 @@
 import express, { type Express } from 'express';
 import { auditLinkRouter } from './audit-link-route';
 import { requireAdminToken } from './admin/admin-auth';
+import { policyRouter } from './admin/policy-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
+import { builtinCatalogue } from '../connectors/builtin-catalogue';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
 import { slackInteractivityRouter } from './slack/interactivity-route';
@@ -23,6 +25,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
   app.use(runsRouter(deps));
+  app.use(policyRouter(deps, deps.catalogue ?? builtinCatalogue()));
   app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } }));
   app.use(errorHandler(deps.logger));
   return app;

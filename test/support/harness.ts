@@ -49,7 +49,7 @@ export interface Harness {
   logLines: string[];
   webhook(payload: unknown, opts?: Parameters<typeof sendWebhook>[3]): Promise<SentWebhook>;
   /** A new incident that the routing rule matches (VPN → Network). */
-  createVpnIncident(): { sys_id: string; number: string };
+  createVpnIncident(fields?: Record<string, string>): { sys_id: string; number: string };
   incidentEvent(incident: { sys_id: string; number: string }, extra?: Record<string, string>): Record<string, string>;
   state(workflowId: string): Promise<TriageState>;
   waitForStatus(workflowId: string, status: TriageState['status'], timeoutMs?: number): Promise<TriageState>;
@@ -80,7 +80,7 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
   const networkGroupId = sn.addGroup({ name: 'Network' }).sys_id;
   slack.addWorkspace({ teamId, domain: 'acme', botToken, botUserId: 'U0GATEBOT' });
   slack.addChannel({ id: channelId, teamId, name: 'incident-approvals', botIsMember: true });
-  for (const [name, id] of [...Object.entries(approvers), ['mallory', outsider] as const]) slack.addUser({ id, teamId, name });
+  for (const [name, id] of [...Object.entries(approvers), ['mallory', outsider] as const]) slack.addUser({ id, teamId, name, email: `${name}@acme.test` });
 
   const runtime = await startRuntime({
     pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger,
@@ -128,8 +128,8 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
     logLines: lines,
     admin,
     webhook: (payload, o) => sendWebhook(routes.servicenowWebhookUrl, webhookSecret, payload, o),
-    createVpnIncident() {
-      const record = sn.createIncident({ short_description: 'VPN down for the Berlin office', impact: '3', urgency: '3', category: 'inquiry' }, 'abel.tuter');
+    createVpnIncident(fields = {}) {
+      const record = sn.createIncident({ short_description: 'VPN down for the Berlin office', impact: '3', urgency: '3', category: 'inquiry', ...fields }, 'abel.tuter');
       return { sys_id: String(record.sys_id), number: String(record.number) };
     },
     incidentEvent: (incident, extra = {}) => ({ table: 'incident', sys_id: incident.sys_id, number: incident.number, event: 'created', sys_updated_by: 'abel.tuter', ...extra }),
