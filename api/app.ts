@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import { auditLinkRouter } from './audit-link-route';
 import { requireAdminToken } from './admin/admin-auth';
+import { auditRouter } from './admin/audit-routes';
 import { policyRouter } from './admin/policy-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
@@ -25,6 +26,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
   app.use(runsRouter(deps));
+  app.use(auditRouter(deps));
   app.use(policyRouter(deps, deps.catalogue ?? builtinCatalogue()));
   app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } }));
   app.use(errorHandler(deps.logger));

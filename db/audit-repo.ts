@@ -1,4 +1,9 @@
-/** The append-only audit trail (the table's triggers refuse UPDATE, DELETE and TRUNCATE). */
+/**
+ * The append-only audit trail (the table's triggers refuse UPDATE, DELETE and TRUNCATE), hash
+ * chained per tenant so that changes made around the triggers show (see audit-chain.ts).
+ */
+import type { Pool, PoolClient } from 'pg';
+import { auditEventFromRow, GLOBAL_CHAIN_KEY, GENESIS_HASH, hashAuditEvent, type AuditEventRow } from './audit-chain';
 import { isUuid, type Queryable } from './queryable';
 
 /** An audit event as stored. */
@@ -38,26 +43,87 @@ export interface AuditQuery {
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 
-interface AuditDbRow {
-  id: string;
-  tenant_id: string | null;
-  workflow_id: string | null;
-  type: string;
-  actor: string | null;
-  outcome: string | null;
-  detail: Record<string, unknown>;
-  created_at: Date;
+/** Text as PostgreSQL will store it: lone UTF-16 surrogates become U+FFFD on the way (UTF-8). */
+function asStored(value: string | null | undefined): string | null {
+  return value == null ? null : Buffer.from(value, 'utf8').toString('utf8');
 }
 
-/** Appends one event; returns its id and timestamp. */
-export async function appendAudit(db: Queryable, event: NewAuditEvent): Promise<{ id: string; createdAt: Date }> {
-  const { rows } = await db.query<{ id: string; created_at: Date }>(
-    `INSERT INTO audit_events (tenant_id, workflow_id, type, actor, outcome, detail)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id, created_at`,
-    [event.tenantId ?? null, event.workflowId ?? null, event.type, event.actor ?? null, event.outcome ?? null, JSON.stringify(event.detail ?? {})],
+/** Locks the event's chain head (creating it for a new chain) until the transaction ends. */
+async function lockChainHead(client: PoolClient, tenantId: string | null): Promise<{ chainKey: string; lastHash: string }> {
+  // The key is derived in SQL so that any UUID spelling PostgreSQL accepts lands in one chain.
+  const key = 'COALESCE($1::uuid::text, $2)';
+  await client.query(
+    `INSERT INTO audit_chain_heads (chain_key, last_hash) VALUES (${key}, $3) ON CONFLICT (chain_key) DO NOTHING`,
+    [tenantId, GLOBAL_CHAIN_KEY, GENESIS_HASH],
   );
-  const row = rows[0]!;
-  return { id: row.id, createdAt: row.created_at };
+  const { rows } = await client.query<{ chain_key: string; last_hash: string }>(
+    `SELECT chain_key, last_hash FROM audit_chain_heads WHERE chain_key = ${key} FOR UPDATE`,
+    [tenantId, GLOBAL_CHAIN_KEY],
+  );
+  const head = rows[0]!;
+  return { chainKey: head.chain_key, lastHash: head.last_hash };
+}
+
+/** Inserts the event as the next link of its chain; the caller holds a transaction. */
+async function insertChained(client: PoolClient, event: NewAuditEvent): Promise<{ id: string; createdAt: Date }> {
+  const head = await lockChainHead(client, event.tenantId ?? null);
+  // Allocated under the chain lock, so ids increase along every chain. created_at is cut to
+  // milliseconds, the precision of a JS Date, so the stored value is exactly the hashed one; the
+  // clock is read after the lock so timestamps also increase along the chain.
+  const { rows: [next] } = await client.query<{ id: string; created_at: Date }>(
+    `SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text AS id,
+            date_trunc('milliseconds', clock_timestamp()) AS created_at`,
+  );
+  const stored: AuditEvent = {
+    id: next!.id,
+    tenantId: head.chainKey === GLOBAL_CHAIN_KEY ? null : head.chainKey,
+    workflowId: asStored(event.workflowId),
+    type: asStored(event.type)!,
+    actor: asStored(event.actor),
+    outcome: asStored(event.outcome),
+    // The hash covers the detail as it will be read back (undefined members dropped, dates as strings).
+    detail: JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown>,
+    createdAt: next!.created_at,
+  };
+  const hash = await hashAuditEvent(head.lastHash, stored);
+  const { rows: [row] } = await client.query<AuditEventRow>(
+    `INSERT INTO audit_events (id, tenant_id, workflow_id, type, actor, outcome, detail, created_at, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+     RETURNING id, tenant_id, workflow_id, type, actor, outcome, detail, created_at`,
+    [stored.id, stored.tenantId, stored.workflowId, stored.type, stored.actor, stored.outcome, JSON.stringify(stored.detail), stored.createdAt, head.lastHash, hash],
+  );
+  // Never commit an event the verifier would reject (e.g. a value PostgreSQL normalises).
+  if ((await hashAuditEvent(head.lastHash, auditEventFromRow(row!))) !== hash) {
+    throw new Error('audit event does not read back as hashed; not appended');
+  }
+  await client.query('UPDATE audit_chain_heads SET last_id = $2, last_hash = $3 WHERE chain_key = $1', [head.chainKey, stored.id, hash]);
+  return { id: stored.id, createdAt: stored.createdAt };
+}
+
+/**
+ * Appends one event as the next link of its tenant's hash chain; returns its id and timestamp.
+ * Takes a pool (not any Queryable) because it runs its own short transaction on one client:
+ * on the embedded database, never call it while holding a client of the same pool.
+ */
+export async function appendAudit(pool: Pool, event: NewAuditEvent): Promise<{ id: string; createdAt: Date }> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    try {
+      await client.query('BEGIN');
+      const appended = await insertChained(client, event);
+      await client.query('COMMIT');
+      return appended;
+    } catch (err) {
+      // A connection whose ROLLBACK fails is in an unknown state: release() discards it.
+      await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+      });
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Events matching `query`, oldest first (by id). */
@@ -78,13 +144,10 @@ export async function listAudit(db: Queryable, query: AuditQuery = {}): Promise<
   add('id', query.afterId, '>');
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
   values.push(limit);
-  const { rows } = await db.query<AuditDbRow>(
+  const { rows } = await db.query<AuditEventRow>(
     `SELECT id, tenant_id, workflow_id, type, actor, outcome, detail, created_at FROM audit_events
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${values.length}`,
     values,
   );
-  return rows.map((r) => ({
-    id: r.id, tenantId: r.tenant_id, workflowId: r.workflow_id, type: r.type,
-    actor: r.actor, outcome: r.outcome, detail: r.detail, createdAt: r.created_at,
-  }));
+  return rows.map(auditEventFromRow);
 }

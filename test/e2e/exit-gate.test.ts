@@ -62,6 +62,10 @@ describe('exit gate on the dev server', { concurrency: false }, () => {
     for (const t of ['webhook.accepted', 'approval.requested', 'approval.approved', 'action.write', 'run.completed']) assert.ok(types.includes(t), t);
     const tampered = await fetch(link.replace(/&amp;/g, '&').replace(/sig=[^&]+/, 'sig=forged'));
     assert.equal(tampered.status, 403);
+    // The tenant's audit trail is an unbroken hash chain.
+    const verified = await h.admin('GET', '/admin/audit/verify?tenant=acme');
+    assert.equal(verified.body.ok, true, JSON.stringify(verified.body));
+    assert.ok(Number(verified.body.checked) >= 5);
   });
 
   it('many identical webhooks sent at once give one run', async () => {
