@@ -5,7 +5,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { ConnectorRefusedError } from '../connectors/framework/errors';
 import { ServiceNowApiError } from '../connectors/servicenow/errors';
+import type { ActivityDeps } from './deps';
 import { TenantConfigError } from '../tenancy/tenant-context';
 import { UnsafeUrlError } from '../tenancy/url-guard';
 
@@ -49,5 +51,17 @@ export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> 
     return await body();
   } catch (err) {
     throw toActivityFailure(err);
+  }
+}
+
+/** The verified connector, or a final (non-retryable) failure saying why it was refused. */
+export function requireVerified(deps: Pick<ActivityDeps, 'registry'>, connectorId: string) {
+  try {
+    return deps.registry.get(connectorId);
+  } catch (err) {
+    if (err instanceof ConnectorRefusedError) {
+      throw ApplicationFailure.create({ type: `Gatehouse.connector_${err.code}`, message: err.message, nonRetryable: true });
+    }
+    throw err;
   }
 }

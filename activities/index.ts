@@ -3,6 +3,7 @@
  */
 import { createApplyIncidentWrite } from './apply-incident-write';
 import type { ActivityDeps } from './deps';
+import { createMarketplaceActivities } from './marketplace-activities';
 import { createPlanTriage } from './plan-triage';
 import { createRecordAudit } from './record-audit';
 import { createSlackMessageActivities } from './slack-messages';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     applyIncidentWrite: createApplyIncidentWrite(deps),
     recordAudit: createRecordAudit(deps),
     ...createSlackMessageActivities(deps),
+    ...createMarketplaceActivities(deps),
   };
 }
 

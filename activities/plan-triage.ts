@@ -11,7 +11,7 @@ import { proposeChanges } from '../triage/propose-changes';
 import { matchRule } from '../triage/routing-rules';
 import type { TriagePlan } from '../triage/types';
 import type { ActivityDeps } from './deps';
-import { withFailureMapping } from './failures';
+import { requireVerified, withFailureMapping } from './failures';
 import { findSelfApprovers } from './requester-exclusions';
 
 export interface PlanTriageInput {
@@ -24,6 +24,9 @@ export interface PlanTriageInput {
 export function createPlanTriage(deps: ActivityDeps) {
   return async function planTriage(input: PlanTriageInput): Promise<TriagePlan> {
     return withFailureMapping(async () => {
+      // Only verified connectors run: an unsigned or tampered ServiceNow or Slack connector stops here.
+      requireVerified(deps, serviceNowConnectorId);
+      requireVerified(deps, 'slack');
       const tenant = await loadTenant(deps, input.tenantId);
       const serviceNow = await serviceNowClientFor(deps, tenant);
       const incident = await serviceNow.getIncident(input.sysId);

@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import { auditLinkRouter } from './audit-link-route';
 import { requireAdminToken } from './admin/admin-auth';
 import { auditRouter } from './admin/audit-routes';
+import { marketplaceRouter } from './admin/marketplace-routes';
 import { policyRouter } from './admin/policy-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
@@ -25,6 +26,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(auditLinkRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
+  // Listings are public (no tenant data); its /admin routes sit behind the guard above.
+  app.use(marketplaceRouter(deps));
   app.use(runsRouter(deps));
   app.use(auditRouter(deps));
   app.use(policyRouter(deps, deps.catalogue ?? builtinCatalogue()));

@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { AuditLinks } from '../audit/audit-links';
+import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { ActionCatalogue } from '../policy/action-catalogue';
 import type { TenantDeps } from '../tenancy/tenant-context';
 
@@ -15,6 +16,8 @@ export interface ApiDeps extends TenantDeps {
   publicBaseUrl: string;
   /** Standard Webhooks tolerance for webhook-timestamp, in seconds (default 300). */
   webhookToleranceSeconds?: number;
+  /** Verified connector manifests (marketplace listings, installs). */
+  registry: ConnectorRegistry;
   /** Connector action facts for policy simulation (default: the built-in connectors). */
   catalogue?: ActionCatalogue;
   /** Largest webhook body accepted (default 256 kB). */

@@ -12,6 +12,9 @@ import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { AuditLinks } from '../audit/audit-links';
+import { defaultRegistryOptions, loadConnectorRegistry, type ConnectorRegistry } from '../connectors/framework/registry';
+import { registryCatalogue } from '../connectors/registry-catalogue';
+import { appendAudit } from '../db/audit-repo';
 import type { SecretBox } from '../db/secret-box';
 import type { UrlPolicy } from '../tenancy/url-guard';
 import { createGatehouseWorker } from '../temporal/worker';
@@ -34,6 +37,9 @@ export interface RuntimeOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Standard Webhooks timestamp tolerance (seconds). */
   webhookToleranceSeconds?: number;
+  /** Verified connector manifests (default: this repository's, trusting development keys only if told to). */
+  registry?: ConnectorRegistry;
+  trustDevelopmentKeys?: boolean;
 }
 
 export interface Runtime {
@@ -61,15 +67,23 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const publicBaseUrl = opts.publicBaseUrl ?? apiUrl;
   const auditLinks = new AuditLinks(opts.masterKey, publicBaseUrl);
   const tenantDeps = { pool: opts.pool, secrets: opts.secrets, urlPolicy: opts.urlPolicy };
+  const registry = opts.registry ?? await loadConnectorRegistry({
+    ...(await defaultRegistryOptions()),
+    ...(opts.trustDevelopmentKeys !== undefined ? { trustDevelopmentKeys: opts.trustDevelopmentKeys } : {}),
+    // Every refused connector artifact is audited: an unsigned or tampered connector never runs silently.
+    onRefusal: (refusal) => void appendAudit(opts.pool, { type: 'connector.refused', outcome: refusal.reason, detail: { ...refusal } })
+      .catch((err: unknown) => opts.logger.error({ err }, 'could not audit a connector refusal')),
+  });
+  for (const refusal of registry.refusals()) opts.logger.warn({ refusal }, 'connector refused');
 
   const app = createApp({
     ...tenantDeps, logger: opts.logger.child({ component: 'api' }), temporal: opts.temporalClient,
     taskQueue: opts.taskQueue, auditLinks, adminToken: opts.adminToken, publicBaseUrl,
-    webhookToleranceSeconds: opts.webhookToleranceSeconds,
+    webhookToleranceSeconds: opts.webhookToleranceSeconds, registry, catalogue: registryCatalogue(registry),
   });
   server.on('request', app);
 
-  const activities = createActivities({ ...tenantDeps, logger: opts.logger.child({ component: 'activities' }), auditLinks });
+  const activities = createActivities({ ...tenantDeps, logger: opts.logger.child({ component: 'activities' }), auditLinks, registry });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const startWorker = async () => {

@@ -73,6 +73,9 @@ async function main(): Promise<void> {
       temporalClient: client, workerConnection, namespace: config.namespace, taskQueue: config.taskQueue,
       adminToken: adminToken(), urlPolicy: urlPolicyFromEnv(), host: process.env.HOST ?? '127.0.0.1',
       port: Number(process.env.PORT ?? 3000), publicBaseUrl: process.env.GATEHOUSE_PUBLIC_URL,
+      // A local run trusts the committed development signing key unless told otherwise; a
+      // production deployment sets GATEHOUSE_TRUST_DEVELOPMENT_KEYS=false and ships its release key.
+      trustDevelopmentKeys: process.env.GATEHOUSE_TRUST_DEVELOPMENT_KEYS !== 'false',
     });
     cleanups.push(() => runtime.stop());
 

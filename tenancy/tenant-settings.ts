@@ -13,7 +13,16 @@ export const secretNames = {
   slackBotToken: 'slack_bot_token',
   slackSigningSecret: 'slack_signing_secret',
   webhookSecret: 'servicenow_webhook_secret',
+  githubAppPrivateKey: 'github_app_private_key',
+  githubWebhookSecret: 'github_webhook_secret',
 } as const;
+
+/** Which stored secrets belong to which connector (deleted when it is disconnected). */
+export const connectorSecretNames: Record<string, readonly SecretName[]> = {
+  servicenow: [secretNames.serviceNowPassword, secretNames.serviceNowClientSecret, secretNames.webhookSecret],
+  slack: [secretNames.slackBotToken, secretNames.slackSigningSecret],
+  github: [secretNames.githubAppPrivateKey, secretNames.githubWebhookSecret],
+};
 export type SecretName = (typeof secretNames)[keyof typeof secretNames];
 export const secretNameSchema = z.enum(Object.values(secretNames) as [SecretName, ...SecretName[]]);
 

@@ -1,2 +1,4 @@
 /** Workflow entry point bundled by the worker: deterministic code only. */
 export { triageIncident } from './triage-incident';
+export { installConnector } from './install-connector';
+export { disconnectConnector } from './disconnect-connector';

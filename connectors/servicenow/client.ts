@@ -44,6 +44,22 @@ export class ServiceNowClient {
     return parseIncident(singleResultSchema.parse(body).result);
   }
 
+  /** The incident with this number (INC…), or undefined when there is none. */
+  async findIncidentByNumber(number: string): Promise<Incident | undefined> {
+    if (!/^[A-Z]{2,10}\d{4,12}$/.test(number)) throw new ServiceNowApiError('bad_request', `"${number}" is not an incident number`);
+    const body = await this.request('GET', '/api/now/table/incident', {
+      sysparm_query: `number=${number}`, sysparm_limit: '1', sysparm_exclude_reference_link: 'true',
+    });
+    const first = listResultSchema.parse(body).result[0];
+    return first ? parseIncident(first) : undefined;
+  }
+
+  /** Healthcheck: the first page of incidents (one row) is readable; returns how many came back. */
+  async probeIncidents(): Promise<number> {
+    const body = await this.request('GET', '/api/now/table/incident', { sysparm_limit: '1', sysparm_fields: 'sys_id' });
+    return listResultSchema.parse(body).result.length;
+  }
+
   /** A sys_user record's identity fields (used to keep requesters from approving their own incidents). */
   async getUser(sysId: string): Promise<{ sysId: string; userName: string; email: string }> {
     const body = await this.request('GET', `/api/now/table/sys_user/${encodeURIComponent(sysId)}`, {

@@ -86,7 +86,7 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
     pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger,
     temporalClient: env.client, workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? `gatehouse-test-${randomBytes(4).toString('hex')}`, adminToken,
-    urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port,
+    urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: true,
   });
 
   const admin: Harness['admin'] = async (method, path, body) => {

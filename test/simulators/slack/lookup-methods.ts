@@ -14,6 +14,12 @@ export const authTest: MethodHandler = ({ workspace: w }): MethodOutcome =>
     is_enterprise_install: false,
   });
 
+/** auth.revoke: revokes the calling bot token (as a disconnect does); later calls get token_revoked. */
+export const authRevoke: MethodHandler = ({ store, workspace }): MethodOutcome => {
+  store.revokeToken(workspace.botToken);
+  return success({ revoked: true });
+};
+
 /** users.info: a user of the caller's workspace, with profile email (users:read.email assumed). */
 export const usersInfo: MethodHandler = (ctx): MethodOutcome => {
   const id = stringParam(ctx.params, 'user');

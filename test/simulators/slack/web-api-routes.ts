@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { postEphemeral, postMessage, updateMessage } from './chat-methods';
 import type { FaultQueue } from './faults';
-import { authTest, conversationsInfo, userGroupUsersList, usersInfo } from './lookup-methods';
+import { authRevoke, authTest, conversationsInfo, userGroupUsersList, usersInfo } from './lookup-methods';
 import type { MethodHandler } from './method-context';
 import { decodeApiRequest } from './request-params';
 import type { SlackStore } from './store';
@@ -9,6 +9,7 @@ import type { SlackStore } from './store';
 /** The implemented Web API methods. */
 const METHODS: Readonly<Record<string, MethodHandler>> = {
   'auth.test': authTest,
+  'auth.revoke': authRevoke,
   'chat.postMessage': postMessage,
   'chat.update': updateMessage,
   'chat.postEphemeral': postEphemeral,

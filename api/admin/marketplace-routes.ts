@@ -1,0 +1,144 @@
+/**
+ * The marketplace: listings (from verified manifests), and per tenant the install review run,
+ * disconnect run, installs and the read-only smoke test.
+ */
+import express, { Router } from 'express';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { getInstall, listInstalls, upsertPendingInstall } from '../../db/installs-repo';
+import { putSecret } from '../../db/secrets-repo';
+import { getTenantBySlug } from '../../db/tenants-repo';
+import { listingOf } from '../../marketplace/listing';
+import { runSmokeTest } from '../../marketplace/smoke-test';
+import { loadTenant } from '../../tenancy/tenant-context';
+import { connectorSecretNames } from '../../tenancy/tenant-settings';
+import { disconnectWorkflowId, installStateQuery, installWorkflowId, reviewInstallSignal } from '../../workflows/install-messages';
+import type { disconnectConnector } from '../../workflows/disconnect-connector';
+import type { installConnector } from '../../workflows/install-connector';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../http-error';
+
+const installSchema = z.object({
+  requestedBy: z.string().min(1).max(200),
+  /** Secrets for this connector, stored sealed before the run starts (the run only sees their names). */
+  credentials: z.record(z.string(), z.string().min(1).max(20_000)).default({}),
+  config: z.record(z.string(), z.unknown()).default({}),
+  reviewTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
+});
+const reviewSchema = z.object({
+  reviewer: z.string().min(1).max(200),
+  decision: z.enum(['approve', 'reject']),
+  enableActions: z.array(z.string().min(1)).optional(),
+  reason: z.string().max(1000).optional(),
+});
+const smokeSchema = z.object({ inputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new HttpError(422, 'invalid_request', `${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function marketplaceRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use('/admin/tenants/:slug/connectors', express.json({ limit: '128kb' }));
+
+  router.get('/marketplace/listings', (req, res) => {
+    const { category, status } = req.query;
+    const listings = deps.registry.list().map(listingOf)
+      .filter((l) => (typeof category !== 'string' || l.category === category) && (typeof status !== 'string' || l.status === status));
+    res.json({ listings });
+  });
+
+  router.get('/marketplace/listings/:listingId', (req, res) => {
+    const listing = deps.registry.list().map(listingOf).find((l) => l.listingId === req.params.listingId || l.connectorId === req.params.listingId);
+    if (!listing) throw new HttpError(404, 'listing_not_found', `no listing ${req.params.listingId}`);
+    res.json({ listing });
+  });
+
+  const tenantFor = async (slug: string) => {
+    const row = await getTenantBySlug(deps.pool, slug);
+    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
+    return loadTenant(deps, row.id);
+  };
+  const installable = (connectorId: string) => {
+    if (!deps.registry.list().some((c) => c.connectorId === connectorId)) throw new HttpError(404, 'unknown_connector', `unknown or refused connector ${connectorId}`);
+    if (!deps.registry.isInstallable(connectorId)) throw new HttpError(409, 'not_installable', `${connectorId} is listed but not installable yet (planned)`);
+    return deps.registry.get(connectorId);
+  };
+
+  router.get('/admin/tenants/:slug/connectors', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    res.json({ installs: await listInstalls(deps.pool, tenant.id) });
+  });
+
+  router.post('/admin/tenants/:slug/connectors/:connectorId/install', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const connector = installable(req.params.connectorId);
+    const body = parse(installSchema, req.body, 'invalid install request');
+    const allowed = connectorSecretNames[connector.connectorId] ?? [];
+    const unknown = Object.keys(body.credentials).filter((n) => !allowed.includes(n as never));
+    if (unknown.length) throw new HttpError(422, 'invalid_request', `credentials not used by ${connector.connectorId}: ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
+    for (const [name, value] of Object.entries(body.credentials)) await putSecret(deps.pool, deps.secrets, tenant.id, name, value);
+    const workflowId = installWorkflowId(tenant.slug, connector.connectorId);
+    try {
+      await deps.temporal.workflow.start<typeof installConnector>('installConnector', {
+        workflowId, taskQueue: deps.taskQueue,
+        args: [{ tenantId: tenant.id, tenantSlug: tenant.slug, connectorId: connector.connectorId, requestedBy: body.requestedBy, reviewTimeoutSeconds: body.reviewTimeoutSeconds }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'install_in_progress', `an install of ${connector.connectorId} is already waiting for review`);
+      throw err;
+    }
+    await upsertPendingInstall(deps.pool, {
+      tenantId: tenant.id, connectorId: connector.connectorId, manifestVersion: connector.manifest.version,
+      config: body.config, credentialNames: Object.keys(body.credentials), requestedBy: body.requestedBy, workflowId,
+    });
+    res.status(202).json({ workflowId, status: 'pending_review', next: `GET /admin/tenants/${tenant.slug}/connectors/${connector.connectorId}/install shows the review` });
+  });
+
+  router.get('/admin/tenants/:slug/connectors/:connectorId/install', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const install = await getInstall(deps.pool, tenant.id, req.params.connectorId);
+    if (!install?.workflowId) throw new HttpError(404, 'install_not_found', `no install of ${req.params.connectorId} for ${tenant.slug}`);
+    const state = await deps.temporal.workflow.getHandle(install.workflowId).query(installStateQuery).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+    res.json({ install, state });
+  });
+
+  router.post('/admin/tenants/:slug/connectors/:connectorId/install/review', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const body = parse(reviewSchema, req.body, 'invalid review');
+    try {
+      await deps.temporal.workflow.getHandle(installWorkflowId(tenant.slug, req.params.connectorId)).signal(reviewInstallSignal, body);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'install_not_found', 'no install is waiting for review');
+      throw err;
+    }
+    res.status(202).json({ status: 'submitted' });
+  });
+
+  router.post('/admin/tenants/:slug/connectors/:connectorId/disconnect', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const { requestedBy } = parse(z.object({ requestedBy: z.string().min(1).max(200) }), req.body, 'invalid disconnect request');
+    if (!deps.registry.list().some((c) => c.connectorId === req.params.connectorId)) throw new HttpError(404, 'unknown_connector', `unknown connector ${req.params.connectorId}`);
+    const result = await deps.temporal.workflow.execute<typeof disconnectConnector>('disconnectConnector', {
+      workflowId: disconnectWorkflowId(tenant.slug, req.params.connectorId, Date.now()), taskQueue: deps.taskQueue,
+      args: [{ tenantId: tenant.id, tenantSlug: tenant.slug, connectorId: req.params.connectorId, requestedBy }],
+    });
+    res.json({ status: 'disconnected', ...result });
+  });
+
+  router.post('/admin/tenants/:slug/connectors/:connectorId/smoke-test', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const connector = installable(req.params.connectorId);
+    const { inputs } = parse(smokeSchema, req.body, 'invalid smoke test request');
+    res.json(await runSmokeTest(deps, tenant, connector.manifest, inputs));
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+/** Shapes of the marketplace flows that cross the workflow boundary (no secrets, ever). */
+import type { PolicyDecision } from '../policy/verdict';
+
+/** What the tenant admin reviews before enabling a connector. */
+export interface InstallReview {
+  connectorId: string;
+  name: string;
+  version: string;
+  riskLevel: string;
+  permissionsRequested: string[];
+  scopes: string[];
+  signedBy: string;
+  actions: Array<{ actionId: string; name: string; approvalGate: string; riskLevel: string; decision: PolicyDecision; reason: string }>;
+}
+
+export interface InstallInput {
+  tenantId: string;
+  tenantSlug: string;
+  connectorId: string;
+  requestedBy: string;
+  reviewTimeoutSeconds: number;
+}
+
+export interface InstallReviewDecision {
+  reviewer: string;
+  decision: 'approve' | 'reject';
+  /** Enable only these actions (default: every action the policy does not block). */
+  enableActions?: string[];
+  reason?: string;
+}
+
+export type InstallStatus = 'describing' | 'pending_review' | 'checking_health' | 'enabled' | 'rejected' | 'expired' | 'healthcheck_failed';
+
+export interface HealthcheckResult {
+  ok: boolean;
+  detail: string;
+  durationMs: number;
+}
+
+export interface InstallState {
+  status: InstallStatus;
+  review?: InstallReview;
+  decision?: InstallReviewDecision;
+  refusedReviews: Array<{ reviewer: string; reason: string }>;
+  healthcheck?: HealthcheckResult;
+  enabledActions: string[];
+  detail?: string;
+}
+
+export interface DisconnectInput {
+  tenantId: string;
+  tenantSlug: string;
+  connectorId: string;
+  requestedBy: string;
+}
+
+export interface DisconnectResult {
+  revokedAtProvider: boolean;
+  revocationDetail: string;
+  deletedCredentials: string[];
+  revokedRouteTokens: number;
+}
