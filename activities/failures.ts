@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { ConnectorRefusedError } from '../connectors/framework/errors';
+import { GitHubApiError } from '../connectors/github/errors';
 import { ServiceNowApiError } from '../connectors/servicenow/errors';
 import type { ActivityDeps } from './deps';
 import { TenantConfigError } from '../tenancy/tenant-context';
@@ -27,6 +28,12 @@ export function toActivityFailure(err: unknown): unknown {
       });
     }
     return ApplicationFailure.create({ type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: true });
+  }
+  if (err instanceof GitHubApiError) {
+    return ApplicationFailure.create({
+      type: `GitHub.${err.code}`, message: err.message, nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryable && err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds} seconds` : undefined,
+    });
   }
   if (err instanceof TenantConfigError || err instanceof UnsafeUrlError) {
     return ApplicationFailure.create({ type: `Gatehouse.${err.code}`, message: err.message, nonRetryable: true });

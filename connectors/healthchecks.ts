@@ -5,6 +5,8 @@
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';
 import { serviceNowClientFor, slackClientFor } from '../tenancy/tenant-context';
 import type { HealthcheckResult } from '../marketplace/types';
+import { githubClientFor } from '../tenancy/github-client';
+import { checkGitHubHealth } from './github/healthcheck';
 
 type Check = (deps: TenantDeps, tenant: TenantContext) => Promise<string>;
 
@@ -18,6 +20,12 @@ const checks: Record<string, Check> = {
     const slack = await slackClientFor(deps, tenant);
     const auth = await slack.auth.test();
     return `bot token valid for workspace ${auth.team ?? auth.team_id ?? '?'} as ${auth.user ?? auth.user_id ?? '?'}`;
+  },
+  async github(deps, tenant) {
+    const { client, config } = await githubClientFor(deps, tenant);
+    const health = await checkGitHubHealth(client, config.owner && config.repo ? { repository: { owner: config.owner, repo: config.repo } } : {});
+    if (!health.ok) throw new Error(health.problems.join('; '));
+    return `GitHub App ${health.app.slug} installed on ${health.installation.account}; ${health.repositories.totalCount} repositories reachable`;
   },
 };
 

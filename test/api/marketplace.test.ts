@@ -10,6 +10,7 @@ import { listAudit } from '../../db/audit-repo';
 import { listSecretNames } from '../../db/secrets-repo';
 import { createTimeSkippingEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
+import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
 import { startHarness, type Harness } from '../support/harness';
 
 let env: TestWorkflowEnvironment;
@@ -101,6 +102,40 @@ describe('marketplace', { concurrency: false }, () => {
     assert.ok(steps.every((s) => typeof s.durationMs === 'number'));
     const methods = Object.keys(h.sn.requestCounts()).map((k) => k.split(' ')[0]);
     assert.ok(methods.every((m) => m === 'GET'), `only reads: ${JSON.stringify(h.sn.requestCounts())}`);
+  });
+
+  it('installs the GitHub App connector and performs its read actions end to end (exit gate)', async () => {
+    const gh: GitHubSimulator = await startGitHubSimulator();
+    try {
+      const app = gh.addApp({ appId: 4242 });
+      gh.addRepo({ owner: 'acme', name: 'runbooks' });
+      gh.addInstallation({ id: 777, account: 'acme', repositories: ['runbooks'], permissions: { pull_requests: 'read', issues: 'read', contents: 'read', metadata: 'read' } });
+      gh.addPull({ repo: 'acme/runbooks', title: 'Document the VPN failover' });
+      gh.putFile({ repo: 'acme/runbooks', path: 'README.md', content: '# Runbooks\n' });
+      const started = await h.admin('POST', '/admin/tenants/acme/connectors/github/install', {
+        requestedBy: 'alice@acme', credentials: { github_app_private_key: app.privateKeyPem },
+        config: { appId: 4242, installationId: 777, baseUrl: gh.url, owner: 'acme', repo: 'runbooks' },
+      });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      await installState('github', (v) => v.state?.status === 'pending_review');
+      await h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+      const enabled = await installState('github', (v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
+      assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
+      assert.ok(enabled.install.enabledActions.includes('github.pulls.list'));
+      const smoke = await h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {
+        inputs: {
+          'github.pulls.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
+          'github.issues.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
+          'github.contents.get': { owner: 'acme', repo: 'runbooks', path: 'README.md' },
+        },
+      });
+      const steps = smoke.body.steps as Array<{ step: string; outcome: string; detail: string }>;
+      assert.equal(smoke.body.passed, true, JSON.stringify(steps));
+      assert.match(steps.find((s) => s.step === 'github.pulls.list')?.detail ?? '', /"pullRequests":1/);
+      assert.ok(!JSON.stringify(smoke.body).includes('PRIVATE KEY'), 'the key never comes back');
+    } finally {
+      await gh.close();
+    }
   });
 
   it('disconnect revokes at the provider, deletes credentials and routes, and is audited', async () => {
