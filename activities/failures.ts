@@ -9,6 +9,7 @@ import { ConnectorRefusedError } from '../connectors/framework/errors';
 import { GitHubApiError } from '../connectors/github/errors';
 import { ServiceNowApiError } from '../connectors/servicenow/errors';
 import type { ActivityDeps } from './deps';
+import { RateLimitedError, rateLimitedFailure } from '../ratelimit';
 import { TenantConfigError } from '../tenancy/tenant-context';
 import { UnsafeUrlError } from '../tenancy/url-guard';
 
@@ -29,6 +30,7 @@ export function toActivityFailure(err: unknown): unknown {
     }
     return ApplicationFailure.create({ type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: true });
   }
+  if (err instanceof RateLimitedError) return rateLimitedFailure(err);
   if (err instanceof GitHubApiError) {
     return ApplicationFailure.create({
       type: `GitHub.${err.code}`, message: err.message, nonRetryable: !err.retryable,

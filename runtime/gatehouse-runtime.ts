@@ -15,6 +15,8 @@ import { AuditLinks } from '../audit/audit-links';
 import { defaultRegistryOptions, loadConnectorRegistry, type ConnectorRegistry } from '../connectors/framework/registry';
 import { registryCatalogue } from '../connectors/registry-catalogue';
 import { appendAudit } from '../db/audit-repo';
+import { createConnectorLimiter } from '../ratelimit';
+import { loadTenant } from '../tenancy/tenant-context';
 import type { SecretBox } from '../db/secret-box';
 import type { UrlPolicy } from '../tenancy/url-guard';
 import { createGatehouseWorker } from '../temporal/worker';
@@ -66,7 +68,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const apiUrl = `http://${host}:${address.port}`;
   const publicBaseUrl = opts.publicBaseUrl ?? apiUrl;
   const auditLinks = new AuditLinks(opts.masterKey, publicBaseUrl);
-  const tenantDeps = { pool: opts.pool, secrets: opts.secrets, urlPolicy: opts.urlPolicy };
+  const baseDeps = { pool: opts.pool, secrets: opts.secrets, urlPolicy: opts.urlPolicy };
+  // One limiter per process; its state lives in Postgres, so every worker shares the limits.
+  const limiter = createConnectorLimiter(opts.pool, {
+    tenantLimits: async (tenantId) => (await loadTenant(baseDeps, tenantId)).settings.rateLimits,
+    log: opts.logger.child({ component: 'ratelimit' }),
+  });
+  const tenantDeps = { ...baseDeps, limiter };
   const registry = opts.registry ?? await loadConnectorRegistry({
     ...(await defaultRegistryOptions()),
     ...(opts.trustDevelopmentKeys !== undefined ? { trustDevelopmentKeys: opts.trustDevelopmentKeys } : {}),

@@ -11,6 +11,7 @@ import { getSecret } from '../db/secrets-repo';
 import type { SecretBox } from '../db/secret-box';
 import { secretNames, tenantSettingsSchema, type SecretName, type TenantSettings } from './tenant-settings';
 import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
+import type { ConnectorLimiter } from '../ratelimit';
 
 export class TenantConfigError extends Error {
   override readonly name = 'TenantConfigError';
@@ -27,6 +28,8 @@ export interface TenantDeps {
   pool: Pool;
   secrets: SecretBox;
   urlPolicy: UrlPolicy;
+  /** Shared per tenant and connector rate limit for outbound calls (optional: absent in some tools). */
+  limiter?: ConnectorLimiter;
 }
 
 export async function loadTenant(deps: TenantDeps, tenantId: string): Promise<TenantContext> {
@@ -53,7 +56,9 @@ export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContex
     const clientSecret = await requireSecret(deps, tenant, secretNames.serviceNowClientSecret);
     credentials = { kind: 'oauth', username: sn.username, password, clientId: sn.clientId, clientSecret };
   }
-  return new ServiceNowClient(sn.instanceUrl, credentials);
+  const limiter = deps.limiter;
+  const gate = limiter ? <T>(call: () => Promise<T>) => limiter.run({ tenantId: tenant.id, connector: 'servicenow' }, call) : undefined;
+  return new ServiceNowClient(sn.instanceUrl, credentials, gate);
 }
 
 export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {

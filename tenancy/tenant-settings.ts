@@ -4,6 +4,7 @@
  * `tenant_secrets` and referenced by the names in {@link secretNames}.
  */
 import { z } from 'zod';
+import { rateLimitSettingsSchema } from '../ratelimit/limits';
 import { routingRuleSchema } from '../triage/routing-rules';
 
 /** Names under which a tenant's secrets are stored (encrypted) in `tenant_secrets`. */
@@ -57,6 +58,8 @@ export const tenantSettingsSchema = z.object({
   slack: slackSettingsSchema,
   approvals: approvalSettingsSchema,
   routing: z.object({ rules: z.array(routingRuleSchema).default([]) }).default({ rules: [] }),
+  /** Per connector overrides of the outbound rate limits (requests/s, burst, concurrency). */
+  rateLimits: rateLimitSettingsSchema.optional(),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -24,10 +24,17 @@ export interface JournalEntry {
 /** Fields Gatehouse may write on an incident. */
 export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 'category' | 'subcategory' | 'impact' | 'urgency' | 'work_notes', string>>;
 
+/**
+ * Runs one API call under the tenant's shared rate limit (see ratelimit/). The default runs it
+ * directly; the activity layer passes the Postgres-backed limiter.
+ */
+export type CallGate = <T>(call: () => Promise<T>) => Promise<T>;
+const ungated: CallGate = (call) => call();
+
 export class ServiceNowClient {
   private readonly auth: ServiceNowAuth;
 
-  constructor(private readonly instanceUrl: string, credentials: ServiceNowCredentials) {
+  constructor(private readonly instanceUrl: string, credentials: ServiceNowCredentials, private readonly gate: CallGate = ungated) {
     this.auth = new ServiceNowAuth(instanceUrl, credentials);
   }
 
@@ -87,7 +94,11 @@ export class ServiceNowClient {
     }));
   }
 
-  private async request(method: string, path: string, query: Record<string, string>, json?: unknown): Promise<unknown> {
+  private request(method: string, path: string, query: Record<string, string>, json?: unknown): Promise<unknown> {
+    return this.gate(() => this.requestNow(method, path, query, json));
+  }
+
+  private async requestNow(method: string, path: string, query: Record<string, string>, json?: unknown): Promise<unknown> {
     const url = new URL(path, this.instanceUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     let response = await this.send(method, url, json);

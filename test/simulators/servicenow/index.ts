@@ -47,6 +47,8 @@ export interface ServiceNowSimulator {
   journal(sysId: string, element?: JournalElement): JournalEntry[];
   /** Requests received, by `"METHOD /path"` (no query). */
   requestCounts(): Record<string, number>;
+  /** Every request received with its arrival time (ms since the epoch), oldest first. */
+  requestTimeline(): Array<{ at: number; key: string }>;
   /** Forgets all request counts. */
   resetRequestCounts(): void;
   /** Fault injection; each fault is consumed by the matching requests, in order. */
@@ -105,6 +107,7 @@ export async function startServiceNowSimulator(opts: ServiceNowSimulatorOptions 
     },
     journal: (sysId, element) => incidents.journal(sysId, element),
     requestCounts: () => counter.snapshot(),
+    requestTimeline: () => counter.timeline(),
     resetRequestCounts: () => counter.reset(),
     faults,
     setRateLimitRule: (rule) => rateLimitRule.set(rule),
