@@ -42,6 +42,11 @@ export interface RuntimeOptions {
   /** Verified connector manifests (default: this repository's, trusting development keys only if told to). */
   registry?: ConnectorRegistry;
   trustDevelopmentKeys?: boolean;
+  /**
+   * false turns the shared outbound rate limiter off. Only for tests on the time-skipping server,
+   * whose skipped clock and the database's real clock would disagree about provider pauses.
+   */
+  rateLimiter?: false;
 }
 
 export interface Runtime {
@@ -70,11 +75,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const auditLinks = new AuditLinks(opts.masterKey, publicBaseUrl);
   const baseDeps = { pool: opts.pool, secrets: opts.secrets, urlPolicy: opts.urlPolicy };
   // One limiter per process; its state lives in Postgres, so every worker shares the limits.
-  const limiter = createConnectorLimiter(opts.pool, {
+  const limiter = opts.rateLimiter === false ? undefined : createConnectorLimiter(opts.pool, {
     tenantLimits: async (tenantId) => (await loadTenant(baseDeps, tenantId)).settings.rateLimits,
     log: opts.logger.child({ component: 'ratelimit' }),
   });
-  const tenantDeps = { ...baseDeps, limiter };
+  const tenantDeps = { ...baseDeps, ...(limiter ? { limiter } : {}) };
   const registry = opts.registry ?? await loadConnectorRegistry({
     ...(await defaultRegistryOptions()),
     ...(opts.trustDevelopmentKeys !== undefined ? { trustDevelopmentKeys: opts.trustDevelopmentKeys } : {}),

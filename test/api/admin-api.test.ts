@@ -4,25 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, it } from 'node:test';
 import { listAudit } from '../../db/audit-repo';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
-import { bundleWorkflows } from '../../temporal/worker';
-import { startHarness, type Harness } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-before(async () => {
-  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  env = e;
-  h = await startHarness(env, { workflowBundle: bundle });
-});
-after(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness();
 
 const validSettings = () => ({
   servicenow: { instanceUrl: 'https://globex.service-now.com', username: 'gh.integration' },
@@ -32,76 +18,76 @@ const validSettings = () => ({
 
 describe('admin API', () => {
   it('needs the admin bearer token', async () => {
-    const none = await fetch(`${h.runtime.apiUrl}/admin/tenants`);
+    const none = await fetch(`${suite.h.runtime.apiUrl}/admin/tenants`);
     assert.equal(none.status, 401);
-    const wrong = await fetch(`${h.runtime.apiUrl}/admin/tenants`, { headers: { authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${suite.h.runtime.apiUrl}/admin/tenants`, { headers: { authorization: 'Bearer nope' } });
     assert.equal(wrong.status, 401);
     assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, 'unauthorized');
   });
 
   it('creates a tenant, shows which secrets are set but never their values', async () => {
     const secret = `xoxb-${randomBytes(8).toString('hex')}`;
-    const created = await h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Globex', settings: validSettings(), secrets: { slack_bot_token: secret } });
+    const created = await suite.h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Globex', settings: validSettings(), secrets: { slack_bot_token: secret } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const routes = created.body.routes as Record<string, string>;
     assert.match(routes.servicenowWebhookUrl!, /\/webhooks\/servicenow\/[A-Za-z0-9_-]{40,}$/);
     assert.doesNotMatch(routes.servicenowWebhookUrl!, /globex/, 'the route does not reveal the tenant');
     assert.match(String(created.body.webhookSecret), /^whsec_/);
-    const fetched = await h.admin('GET', '/admin/tenants/globex');
+    const fetched = await suite.h.admin('GET', '/admin/tenants/globex');
     const text = JSON.stringify(fetched.body);
     assert.ok(!text.includes(secret));
     assert.ok(!text.includes(String(created.body.webhookSecret)));
     assert.deepEqual((fetched.body.tenant as { secretsConfigured: string[] }).secretsConfigured.sort(), ['servicenow_webhook_secret', 'slack_bot_token']);
-    const duplicate = await h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Again', settings: validSettings() });
+    const duplicate = await suite.h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Again', settings: validSettings() });
     assert.equal(duplicate.status, 409);
   });
 
   it('explains invalid settings and refuses unsafe URLs', async () => {
-    const missing = await h.admin('POST', '/admin/tenants', { slug: 'initech', name: 'Initech', settings: { slack: { channel: 'C1' } } });
+    const missing = await suite.h.admin('POST', '/admin/tenants', { slug: 'initech', name: 'Initech', settings: { slack: { channel: 'C1' } } });
     assert.equal(missing.status, 422);
     assert.match(String((missing.body.error as { message: string }).message), /servicenow/);
-    const badSlug = await h.admin('POST', '/admin/tenants', { slug: 'Not A Slug', name: 'x', settings: validSettings() });
+    const badSlug = await suite.h.admin('POST', '/admin/tenants', { slug: 'Not A Slug', name: 'x', settings: validSettings() });
     assert.equal(badSlug.status, 422);
     assert.match(String((badSlug.body.error as { message: string }).message), /slug/);
-    const ftp = await h.admin('PUT', '/admin/tenants/acme/settings', { ...validSettings(), servicenow: { instanceUrl: 'ftp://acme.example', username: 'x' } });
+    const ftp = await suite.h.admin('PUT', '/admin/tenants/acme/settings', { ...validSettings(), servicenow: { instanceUrl: 'ftp://acme.example', username: 'x' } });
     assert.equal(ftp.status, 422);
-    const unknownSecret = await h.admin('PUT', '/admin/tenants/acme/secrets/aws_root_key', { value: 'x' });
+    const unknownSecret = await suite.h.admin('PUT', '/admin/tenants/acme/secrets/aws_root_key', { value: 'x' });
     assert.equal(unknownSecret.status, 422);
   });
 
   it('rotates a route token: the new URL works alongside the old one', async () => {
-    const rotated = await h.admin('POST', '/admin/tenants/acme/route-tokens', { connector: 'servicenow' });
+    const rotated = await suite.h.admin('POST', '/admin/tenants/acme/route-tokens', { connector: 'servicenow' });
     assert.equal(rotated.status, 201);
     const newUrl = (rotated.body.routes as Record<string, string>).servicenowWebhookUrl!;
-    assert.notEqual(newUrl, h.webhookUrl);
-    const incident = h.createVpnIncident();
+    assert.notEqual(newUrl, suite.h.webhookUrl);
+    const incident = suite.h.createVpnIncident();
     const { sendWebhook } = await import('../support/webhook-sender');
-    const answer = await sendWebhook(newUrl, h.webhookSecret, h.incidentEvent(incident));
+    const answer = await sendWebhook(newUrl, suite.h.webhookSecret, suite.h.incidentEvent(incident));
     assert.equal(answer.status, 202);
   });
 });
 
 describe('Slack interactivity endpoint', () => {
   it('refuses a click with a bad signature or for an unknown route, and audits nothing as a decision', async () => {
-    const before = (await listAudit(h.db.pool, { type: 'approval.approved' })).length;
+    const before = (await listAudit(suite.h.db.pool, { type: 'approval.approved' })).length;
     const form = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', actions: [] }) }).toString();
     const ts = String(Math.floor(Date.now() / 1000));
-    const forged = await fetch(h.interactivityUrl, {
+    const forged = await fetch(suite.h.interactivityUrl, {
       method: 'POST', body: form,
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': 'v0=deadbeef' },
     });
     assert.equal(forged.status, 401);
-    const unknown = await fetch(h.interactivityUrl.replace(/slack\/[^/]+\//, `slack/${randomBytes(32).toString('base64url')}/`), {
+    const unknown = await fetch(suite.h.interactivityUrl.replace(/slack\/[^/]+\//, `slack/${randomBytes(32).toString('base64url')}/`), {
       method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(unknown.status, 401);
-    assert.equal((await listAudit(h.db.pool, { type: 'approval.approved' })).length, before);
+    assert.equal((await listAudit(suite.h.db.pool, { type: 'approval.approved' })).length, before);
   });
 
   it('never decides on a GET', async () => {
-    const get = await fetch(h.interactivityUrl);
+    const get = await fetch(suite.h.interactivityUrl);
     assert.notEqual(get.status, 200);
-    const runs = await fetch(`${h.runtime.apiUrl}/admin/runs/anything/decision`, { headers: { authorization: `Bearer ${h.adminToken}` } });
+    const runs = await fetch(`${suite.h.runtime.apiUrl}/admin/runs/anything/decision`, { headers: { authorization: `Bearer ${suite.h.adminToken}` } });
     assert.equal(runs.status, 404);
   });
 });

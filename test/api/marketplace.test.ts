@@ -4,27 +4,13 @@
  * policy), a failing healthcheck, the read-only smoke test, and disconnect.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, it } from 'node:test';
 import { listAudit } from '../../db/audit-repo';
 import { listSecretNames } from '../../db/secrets-repo';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
-import { bundleWorkflows } from '../../temporal/worker';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
-import { startHarness, type Harness } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-before(async () => {
-  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  env = e;
-  h = await startHarness(env, { workflowBundle: bundle });
-});
-after(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness();
 
 type Listing = { connectorId: string; status: string; category: string; installable: boolean; safetyNotes: string[]; supportedActions: string[] };
 type InstallView = { install: { status: string; enabledActions: string[] }; state?: { status: string; review?: { riskLevel: string; permissionsRequested: string[]; actions: Array<{ actionId: string; decision: string }> }; refusedReviews: unknown[]; healthcheck?: { ok: boolean; detail: string } } };
@@ -32,7 +18,7 @@ type InstallView = { install: { status: string; enabledActions: string[] }; stat
 async function installState(connector: string, until: (v: InstallView) => boolean): Promise<InstallView> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const view = (await h.admin('GET', `/admin/tenants/acme/connectors/${connector}/install`)).body as unknown as InstallView;
+    const view = (await suite.h.admin('GET', `/admin/tenants/acme/connectors/${connector}/install`)).body as unknown as InstallView;
     if (until(view)) return view;
     if (Date.now() > deadline) throw new Error(`install of ${connector} stuck: ${JSON.stringify(view)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -41,67 +27,67 @@ async function installState(connector: string, until: (v: InstallView) => boolea
 
 describe('marketplace', { concurrency: false }, () => {
   it('lists every connector from its signed manifest, filterable by category and status', async () => {
-    const all = (await (await fetch(`${h.runtime.apiUrl}/marketplace/listings`)).json()) as { listings: Listing[] };
+    const all = (await (await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings`)).json()) as { listings: Listing[] };
     const ids = all.listings.map((l) => l.connectorId).sort();
     assert.deepEqual(ids, ['custom_webhook', 'github', 'gmail', 'google_drive', 'servicenow', 'slack', 'stripe']);
     assert.ok(all.listings.filter((l) => l.status === 'available').every((l) => l.installable));
-    const planned = (await (await fetch(`${h.runtime.apiUrl}/marketplace/listings?status=planned`)).json()) as { listings: Listing[] };
+    const planned = (await (await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings?status=planned`)).json()) as { listings: Listing[] };
     assert.deepEqual(planned.listings.map((l) => l.connectorId).sort(), ['custom_webhook', 'gmail', 'google_drive', 'stripe']);
-    const payments = (await (await fetch(`${h.runtime.apiUrl}/marketplace/listings?category=payments_billing`)).json()) as { listings: Listing[] };
+    const payments = (await (await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings?category=payments_billing`)).json()) as { listings: Listing[] };
     assert.equal(payments.listings[0]?.connectorId, 'stripe');
     assert.ok(payments.listings[0]?.safetyNotes.some((n) => /Blocked by default/.test(n)));
-    const one = await fetch(`${h.runtime.apiUrl}/marketplace/listings/listing.servicenow`);
+    const one = await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings/listing.servicenow`);
     assert.equal(one.status, 200);
-    assert.equal((await fetch(`${h.runtime.apiUrl}/marketplace/listings/nope`)).status, 404);
+    assert.equal((await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings/nope`)).status, 404);
   });
 
   it('refuses planned connectors and credentials a connector does not use', async () => {
-    const planned = await h.admin('POST', '/admin/tenants/acme/connectors/stripe/install', { requestedBy: 'alice@acme' });
+    const planned = await suite.h.admin('POST', '/admin/tenants/acme/connectors/stripe/install', { requestedBy: 'alice@acme' });
     assert.equal(planned.status, 409);
-    const wrong = await h.admin('POST', '/admin/tenants/acme/connectors/slack/install', { requestedBy: 'alice@acme', credentials: { servicenow_password: 'x' } });
+    const wrong = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install', { requestedBy: 'alice@acme', credentials: { servicenow_password: 'x' } });
     assert.equal(wrong.status, 422);
     assert.match(String((wrong.body.error as { message: string }).message), /servicenow_password/);
   });
 
   it('installs Slack after review: permissions and risk shown, requester cannot self-approve, healthcheck, actions enabled', async () => {
-    const started = await h.admin('POST', '/admin/tenants/acme/connectors/slack/install', { requestedBy: 'alice@acme' });
+    const started = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install', { requestedBy: 'alice@acme' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const pending = await installState('slack', (v) => v.state?.status === 'pending_review');
     assert.ok(pending.state?.review?.permissionsRequested.includes('connector_external_write'));
     assert.ok(pending.state?.review?.riskLevel);
     assert.equal(pending.install.status, 'pending_review');
 
-    await h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'alice@acme', decision: 'approve' });
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'alice@acme', decision: 'approve' });
     await installState('slack', (v) => (v.state?.refusedReviews.length ?? 0) === 1);
-    await h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'bob@acme', decision: 'approve' });
     const enabled = await installState('slack', (v) => v.install.status === 'enabled');
     assert.equal(enabled.state?.healthcheck?.ok, true, enabled.state?.healthcheck?.detail);
     assert.ok(enabled.install.enabledActions.includes('slack.users.info'));
-    const types = (await listAudit(h.db.pool, { tenantId: h.tenant.id, limit: 1000 })).map((e) => e.type);
+    const types = (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).map((e) => e.type);
     for (const t of ['connector.install_requested', 'connector.install_review_refused', 'connector.install_approved', 'connector.healthcheck', 'connector.enabled']) assert.ok(types.includes(t), t);
   });
 
   it('a failing healthcheck does not enable the connector', async () => {
-    await h.admin('POST', '/admin/tenants/acme/connectors/servicenow/install', { requestedBy: 'alice@acme', credentials: { servicenow_password: 'not-the-password' } });
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/servicenow/install', { requestedBy: 'alice@acme', credentials: { servicenow_password: 'not-the-password' } });
     await installState('servicenow', (v) => v.state?.status === 'pending_review');
-    await h.admin('POST', '/admin/tenants/acme/connectors/servicenow/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/servicenow/install/review', { reviewer: 'bob@acme', decision: 'approve' });
     const failed = await installState('servicenow', (v) => v.install.status === 'healthcheck_failed');
     assert.match(failed.state?.healthcheck?.detail ?? '', /401/);
     assert.deepEqual(failed.install.enabledActions, []);
   });
 
   it('smoke-tests read-only actions with timings and writes nothing', async () => {
-    const incident = h.createVpnIncident();
-    await h.admin('PUT', '/admin/tenants/acme/secrets/servicenow_password', { value: h.secretsUsed[1] });
-    h.sn.resetRequestCounts();
-    const report = await h.admin('POST', '/admin/tenants/acme/connectors/servicenow/smoke-test', { inputs: { 'servicenow.incident.get': { number: incident.number } } });
+    const incident = suite.h.createVpnIncident();
+    await suite.h.admin('PUT', '/admin/tenants/acme/secrets/servicenow_password', { value: suite.h.secretsUsed[1] });
+    suite.h.sn.resetRequestCounts();
+    const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/servicenow/smoke-test', { inputs: { 'servicenow.incident.get': { number: incident.number } } });
     assert.equal(report.status, 200, JSON.stringify(report.body));
     const steps = report.body.steps as Array<{ step: string; outcome: string; durationMs: number }>;
     assert.equal(report.body.passed, true, JSON.stringify(steps));
     assert.deepEqual(steps.map((s) => s.step), ['healthcheck', 'servicenow.incident.get']);
     assert.ok(steps.every((s) => typeof s.durationMs === 'number'));
-    const methods = Object.keys(h.sn.requestCounts()).map((k) => k.split(' ')[0]);
-    assert.ok(methods.every((m) => m === 'GET'), `only reads: ${JSON.stringify(h.sn.requestCounts())}`);
+    const methods = Object.keys(suite.h.sn.requestCounts()).map((k) => k.split(' ')[0]);
+    assert.ok(methods.every((m) => m === 'GET'), `only reads: ${JSON.stringify(suite.h.sn.requestCounts())}`);
   });
 
   it('installs the GitHub App connector and performs its read actions end to end (exit gate)', async () => {
@@ -112,17 +98,17 @@ describe('marketplace', { concurrency: false }, () => {
       gh.addInstallation({ id: 777, account: 'acme', repositories: ['runbooks'], permissions: { pull_requests: 'read', issues: 'read', contents: 'read', metadata: 'read' } });
       gh.addPull({ repo: 'acme/runbooks', title: 'Document the VPN failover' });
       gh.putFile({ repo: 'acme/runbooks', path: 'README.md', content: '# Runbooks\n' });
-      const started = await h.admin('POST', '/admin/tenants/acme/connectors/github/install', {
+      const started = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install', {
         requestedBy: 'alice@acme', credentials: { github_app_private_key: app.privateKeyPem },
         config: { appId: 4242, installationId: 777, baseUrl: gh.url, owner: 'acme', repo: 'runbooks' },
       });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       await installState('github', (v) => v.state?.status === 'pending_review');
-      await h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+      await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
       const enabled = await installState('github', (v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
       assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
       assert.ok(enabled.install.enabledActions.includes('github.pulls.list'));
-      const smoke = await h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {
+      const smoke = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {
         inputs: {
           'github.pulls.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
           'github.issues.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
@@ -139,17 +125,17 @@ describe('marketplace', { concurrency: false }, () => {
   });
 
   it('disconnect revokes at the provider, deletes credentials and routes, and is audited', async () => {
-    const result = await h.admin('POST', '/admin/tenants/acme/connectors/slack/disconnect', { requestedBy: 'bob@acme' });
+    const result = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/disconnect', { requestedBy: 'bob@acme' });
     assert.equal(result.status, 200, JSON.stringify(result.body));
     assert.equal(result.body.revokedAtProvider, true);
     assert.deepEqual((result.body.deletedCredentials as string[]).sort(), ['slack_bot_token', 'slack_signing_secret']);
-    const names = await listSecretNames(h.db.pool, h.tenant.id);
+    const names = await listSecretNames(suite.h.db.pool, suite.h.tenant.id);
     assert.ok(!names.includes('slack_bot_token') && !names.includes('slack_signing_secret'));
-    const interactivity = await fetch(h.interactivityUrl, { method: 'POST', body: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const interactivity = await fetch(suite.h.interactivityUrl, { method: 'POST', body: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(interactivity.status, 401, 'the Slack route is gone');
     const view = await installState('slack', (v) => v.install.status === 'disconnected');
     assert.deepEqual(view.install.enabledActions, []);
-    const types = (await listAudit(h.db.pool, { tenantId: h.tenant.id, limit: 1000 })).map((e) => e.type);
+    const types = (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).map((e) => e.type);
     assert.ok(types.includes('connector.disconnected'));
   });
 });

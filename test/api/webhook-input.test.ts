@@ -4,33 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listAudit } from '../../db/audit-repo';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
-import { bundleWorkflows } from '../../temporal/worker';
 import { triageWorkflowId } from '../../workflows/triage-ids';
-import { integrationUser, startHarness, type Harness } from '../support/harness';
+import { integrationUser } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
 import { sendWebhook } from '../support/webhook-sender';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-before(async () => {
-  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  env = e;
-  h = await startHarness(env, { workflowBundle: bundle });
-});
-after(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness();
 
 /** True when a triage run exists for the incident (the workflow id is deterministic). */
 async function runExists(sysId: string): Promise<boolean> {
   try {
-    await env.client.workflow.getHandle(triageWorkflowId('acme', sysId)).describe();
+    await suite.env.client.workflow.getHandle(triageWorkflowId('acme', sysId)).describe();
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -39,24 +26,24 @@ async function runExists(sysId: string): Promise<boolean> {
 }
 
 async function rejections(): Promise<Array<{ outcome: string | null; detail: unknown }>> {
-  return (await listAudit(h.db.pool, { type: 'webhook.rejected', limit: 1000 })).map((e) => ({ outcome: e.outcome, detail: e.detail }));
+  return (await listAudit(suite.h.db.pool, { type: 'webhook.rejected', limit: 1000 })).map((e) => ({ outcome: e.outcome, detail: e.detail }));
 }
 
 describe('ServiceNow webhook input', () => {
   it('rejects each kind of bad input with a clear error and starts no run', async () => {
-    const incident = h.createVpnIncident();
-    const event = h.incidentEvent(incident);
-    const unknownRoute = h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
+    const incident = suite.h.createVpnIncident();
+    const event = suite.h.incidentEvent(incident);
+    const unknownRoute = suite.h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
     const cases: Array<{ name: string; send: () => ReturnType<typeof sendWebhook>; status: number; code: string; audited?: string }> = [
-      { name: 'bad signature', send: () => sendWebhook(h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event), status: 401, code: 'invalid_signature', audited: 'signature' },
-      { name: 'stale timestamp', send: () => h.webhook(event, { timestamp: new Date(Date.now() - 10 * 60_000) }), status: 401, code: 'stale_timestamp', audited: 'timestamp' },
-      { name: 'unknown route token', send: () => sendWebhook(unknownRoute, h.webhookSecret, event), status: 401, code: 'invalid_signature', audited: 'signature' },
-      { name: 'malformed JSON', send: () => h.webhook(undefined, { rawBody: '{"table": "incident", ' }), status: 400, code: 'malformed_json', audited: 'schema' },
-      { name: 'wrong content type', send: () => h.webhook(event, { contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type', audited: 'content_type' },
-      { name: 'oversized body', send: () => h.webhook({ ...event, description: 'x'.repeat(300_000) }), status: 413, code: 'payload_too_large', audited: 'size' },
-      { name: 'missing sys_id', send: () => h.webhook({ table: 'incident', number: incident.number }), status: 422, code: 'invalid_payload', audited: 'schema' },
-      { name: 'wrong table', send: () => h.webhook({ ...event, table: 'sys_user' }), status: 422, code: 'invalid_payload', audited: 'schema' },
-      { name: 'missing signature headers', send: () => h.webhook(event, { signatureOverride: '' }), status: 400, code: 'missing_signature_headers', audited: 'headers' },
+      { name: 'bad signature', send: () => sendWebhook(suite.h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event), status: 401, code: 'invalid_signature', audited: 'signature' },
+      { name: 'stale timestamp', send: () => suite.h.webhook(event, { timestamp: new Date(Date.now() - 10 * 60_000) }), status: 401, code: 'stale_timestamp', audited: 'replay' },
+      { name: 'unknown route token', send: () => sendWebhook(unknownRoute, suite.h.webhookSecret, event), status: 401, code: 'invalid_signature', audited: 'routing' },
+      { name: 'malformed JSON', send: () => suite.h.webhook(undefined, { rawBody: '{"table": "incident", ' }), status: 400, code: 'malformed_json', audited: 'schema' },
+      { name: 'wrong content type', send: () => suite.h.webhook(event, { contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type', audited: 'schema' },
+      { name: 'oversized body', send: () => suite.h.webhook({ ...event, description: 'x'.repeat(300_000) }), status: 413, code: 'payload_too_large', audited: 'size' },
+      { name: 'missing sys_id', send: () => suite.h.webhook({ table: 'incident', number: incident.number }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'wrong table', send: () => suite.h.webhook({ ...event, table: 'sys_user' }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'missing signature headers', send: () => suite.h.webhook(event, { signatureOverride: '' }), status: 400, code: 'missing_signature_headers', audited: 'signature' },
     ];
     for (const c of cases) {
       const before = (await rejections()).length;
@@ -72,28 +59,28 @@ describe('ServiceNow webhook input', () => {
       }
     }
     assert.equal(await runExists(incident.sys_id), false, 'no run started');
-    const health = await fetch(`${h.runtime.apiUrl}/healthz`);
+    const health = await fetch(`${suite.h.runtime.apiUrl}/healthz`);
     assert.equal(health.status, 200, 'the API is still up');
   });
 
   it('answers an unknown route exactly like a bad signature', async () => {
-    const event = h.incidentEvent(h.createVpnIncident());
-    const unknownRoute = h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
-    const forged = await sendWebhook(h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event);
-    const unknown = await sendWebhook(unknownRoute, h.webhookSecret, event);
+    const event = suite.h.incidentEvent(suite.h.createVpnIncident());
+    const unknownRoute = suite.h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
+    const forged = await sendWebhook(suite.h.webhookUrl, `whsec_${randomBytes(32).toString('base64')}`, event);
+    const unknown = await sendWebhook(unknownRoute, suite.h.webhookSecret, event);
     assert.equal(unknown.status, forged.status);
     assert.deepEqual(unknown.body, forged.body);
     assert.doesNotMatch(JSON.stringify(unknown.body), /acme|tenant/i);
   });
 
   it('ignores the echo of its own writes and dedupes a redelivered webhook id', async () => {
-    const incident = h.createVpnIncident();
-    const echo = await h.webhook(h.incidentEvent(incident, { event: 'updated', sys_updated_by: integrationUser }));
+    const incident = suite.h.createVpnIncident();
+    const echo = await suite.h.webhook(suite.h.incidentEvent(incident, { event: 'updated', sys_updated_by: integrationUser }));
     assert.equal(echo.status, 202);
     assert.equal(echo.body.status, 'ignored');
 
-    const first = await h.webhook(h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
-    const again = await h.webhook(h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
+    const first = await suite.h.webhook(suite.h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
+    const again = await suite.h.webhook(suite.h.incidentEvent(incident), { webhookId: 'msg_redelivered_1' });
     assert.equal(first.status, 202);
     assert.equal(again.status, 200);
     assert.equal(again.body.status, 'duplicate');

@@ -60,6 +60,8 @@ export interface Harness {
 export interface HarnessOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   logger?: { logger: import('pino').Logger; lines: string[] };
+  /** false: no shared outbound rate limiter (see RuntimeOptions.rateLimiter). */
+  rateLimiter?: false;
   /** Default true: the committed manifests are signed with the development key. */
   trustDevelopmentKeys?: boolean;
   port?: number;
@@ -88,7 +90,7 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
     pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger,
     temporalClient: env.client, workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? `gatehouse-test-${randomBytes(4).toString('hex')}`, adminToken,
-    urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true,
+    urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true, rateLimiter: opts.rateLimiter,
   });
 
   const admin: Harness['admin'] = async (method, path, body) => {

@@ -3,50 +3,36 @@
  * simulator stays within the tenant's configured rate, and every run still completes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
-import { bundleWorkflows } from '../../temporal/worker';
+import { describe, it } from 'node:test';
 import type { TriageResult } from '../../triage/types';
-import { approvers, startHarness, type Harness } from '../support/harness';
+import { approvers } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-before(async () => {
-  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  env = e;
-  h = await startHarness(env, { workflowBundle: bundle });
-});
-after(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness();
 
 describe('outbound rate limits', () => {
   it('keeps a burst of runs within the tenant ServiceNow rate and completes them all', async () => {
     const limits = { requestsPerSecond: 4, burst: 4, maxConcurrent: 2 };
-    const current = await h.admin('GET', '/admin/tenants/acme');
+    const current = await suite.h.admin('GET', '/admin/tenants/acme');
     const settings = (current.body.tenant as { settings: Record<string, unknown> }).settings;
-    const updated = await h.admin('PUT', '/admin/tenants/acme/settings', { ...settings, rateLimits: { servicenow: limits } });
+    const updated = await suite.h.admin('PUT', '/admin/tenants/acme/settings', { ...settings, rateLimits: { servicenow: limits } });
     assert.equal(updated.status, 200, JSON.stringify(updated.body));
 
-    h.sn.resetRequestCounts();
-    const incidents = Array.from({ length: 5 }, () => h.createVpnIncident());
-    const sent = await Promise.all(incidents.map((i) => h.webhook(h.incidentEvent(i))));
+    suite.h.sn.resetRequestCounts();
+    const incidents = Array.from({ length: 5 }, () => suite.h.createVpnIncident());
+    const sent = await Promise.all(incidents.map((i) => suite.h.webhook(suite.h.incidentEvent(i))));
     const ids = sent.map((s) => String(s.body.workflowId));
-    await Promise.all(ids.map((id) => h.waitForStatus(id, 'awaiting_approval', 60_000)));
-    await Promise.all(ids.map((id) => h.admin('POST', `/admin/runs/${id}/decision`, { approver: approvers.alice, decision: 'approve' })));
-    for (const id of ids) {
-      const deadline = Date.now() + 30_000;
-      while (!(await h.state(id)).decision && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    }
-    const results = await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result() as Promise<TriageResult>));
+    await Promise.all(ids.map((id) => suite.h.waitForStatus(id, 'awaiting_approval', 60_000)));
+    await Promise.all(ids.map((id) => suite.h.admin('POST', `/admin/runs/${id}/decision`, { approver: approvers.alice, decision: 'approve' })));
+    // Wait by querying, not by awaiting results: awaiting lets the time-skipping server jump its
+    // clock while activities are still waiting, in real time, for rate-limit slots.
+    await Promise.all(ids.map((id) => suite.h.waitForStatus(id, 'completed', 90_000)));
+    const results = await Promise.all(ids.map((id) => suite.env.client.workflow.getHandle(id).result() as Promise<TriageResult>));
     assert.deepEqual(results.map((r) => r.status), Array(5).fill('completed'));
-    for (const incident of incidents) assert.equal(h.sn.journal(incident.sys_id, 'work_notes').length, 1);
+    for (const incident of incidents) assert.equal(suite.h.sn.journal(incident.sys_id, 'work_notes').length, 1);
 
     // Every ServiceNow API call of the burst, by arrival time: no 1-second window holds more than burst + rate.
-    const calls = h.sn.requestTimeline().filter((c) => c.key.includes('/api/now/table/')).map((c) => c.at);
+    const calls = suite.h.sn.requestTimeline().filter((c) => c.key.includes('/api/now/table/')).map((c) => c.at);
     assert.ok(calls.length >= 5 * 6, `expected the burst to make many calls, saw ${calls.length}`);
     let worst = 0;
     for (const start of calls) worst = Math.max(worst, calls.filter((t) => t >= start && t < start + 1000).length);

@@ -4,44 +4,30 @@
  * triage run fails clearly instead of touching ServiceNow.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listAudit } from '../../db/audit-repo';
-import { createTimeSkippingEnv } from '../../temporal/test-environments';
-import { bundleWorkflows } from '../../temporal/worker';
-import { startHarness, type Harness } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-
-before(async () => {
-  const [e, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  env = e;
-  h = await startHarness(env, { workflowBundle: bundle, trustDevelopmentKeys: false });
-});
-after(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+const suite = useTimeSkippingHarness({ trustDevelopmentKeys: false });
 
 describe('refused connectors', () => {
   it('audits every refused manifest and fails a run that needs one, writing nothing', async () => {
-    const refusals = await listAudit(h.db.pool, { type: 'connector.refused', limit: 100 });
+    const refusals = await listAudit(suite.h.db.pool, { type: 'connector.refused', limit: 100 });
     assert.ok(refusals.some((r) => (r.detail as { connectorId?: string }).connectorId === 'servicenow' && r.outcome === 'untrusted_key'), JSON.stringify(refusals));
 
-    const incident = h.createVpnIncident();
-    h.sn.resetRequestCounts();
-    const sent = await h.webhook(h.incidentEvent(incident));
-    const handle = env.client.workflow.getHandle(String(sent.body.workflowId));
+    const incident = suite.h.createVpnIncident();
+    suite.h.sn.resetRequestCounts();
+    const sent = await suite.h.webhook(suite.h.incidentEvent(incident));
+    const handle = suite.env.client.workflow.getHandle(String(sent.body.workflowId));
     await assert.rejects(handle.result(), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);
       assert.match(String((err.cause as { cause?: { message?: string } })?.cause?.message ?? err.cause?.message), /servicenow|untrusted|trusted/i);
       return true;
     });
-    assert.equal((await h.state(handle.workflowId)).status, 'failed');
-    assert.deepEqual(h.sn.requestCounts(), {}, 'ServiceNow was never called');
-    const listings = await (await fetch(`${h.runtime.apiUrl}/marketplace/listings`)).json() as { listings: unknown[] };
+    assert.equal((await suite.h.state(handle.workflowId)).status, 'failed');
+    assert.deepEqual(suite.h.sn.requestCounts(), {}, 'ServiceNow was never called');
+    const listings = await (await fetch(`${suite.h.runtime.apiUrl}/marketplace/listings`)).json() as { listings: unknown[] };
     assert.equal(listings.listings.length, 0, 'nothing refused is listed');
   });
 });
