@@ -7,6 +7,7 @@ import { auditLinkRouter } from './audit-link-route';
 import { requireAdminToken } from './admin/admin-auth';
 import { auditRouter } from './admin/audit-routes';
 import { marketplaceRouter } from './admin/marketplace-routes';
+import { webhookAdminRouter } from './admin/webhook-admin-routes';
 import { policyRouter } from './admin/policy-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
@@ -14,6 +15,8 @@ import { builtinCatalogue } from '../connectors/builtin-catalogue';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
 import { slackInteractivityRouter } from './slack/interactivity-route';
+import { customWebhookRouter } from './webhooks/custom-webhook-route';
+import { githubWebhookRouter } from './webhooks/github-route';
 import { serviceNowWebhookRouter } from './webhooks/servicenow-route';
 
 export function createApp(deps: ApiDeps): Express {
@@ -22,10 +25,13 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', false);
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(serviceNowWebhookRouter(deps));
+  app.use(githubWebhookRouter(deps));
+  app.use(customWebhookRouter(deps));
   app.use(slackInteractivityRouter(deps));
   app.use(auditLinkRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
+  app.use(webhookAdminRouter(deps));
   // Listings are public (no tenant data); its /admin routes sit behind the guard above.
   app.use(marketplaceRouter(deps));
   app.use(runsRouter(deps));

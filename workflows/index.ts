@@ -2,3 +2,4 @@
 export { triageIncident } from './triage-incident';
 export { installConnector } from './install-connector';
 export { disconnectConnector } from './disconnect-connector';
+export { customWebhookEvent } from './custom-webhook-event';

@@ -1,0 +1,38 @@
+/**
+ * Express middleware putting a webhook route behind its per-route-token bucket. It runs before
+ * the body is read or anything is looked up, and answers the same for known and unknown tokens
+ * (each token has its own bucket either way), so it reveals nothing about tenants.
+ */
+import type { RequestHandler } from 'express';
+import { hashRouteToken, resolveRouteToken } from '../../db/route-tokens-repo';
+import type { InboundRateLimiter } from './inbound-rate-limit';
+import { auditRefusal, WebhookRejection, type RejectionAuditDeps } from './rejections';
+
+/**
+ * Refuses a request over its route's limit with 429, `Retry-After` and
+ * `{error:{code:'rate_limited'}}`. Refusals are audited as class `rate`, sampled per route
+ * (see {@link InboundRateLimiter}) with the number of refusals left unaudited in between.
+ *
+ * @param connector - the connector of this route, for the audit event
+ * @param webhookIdHeader - the header carrying the sender's delivery id, for the audit event
+ */
+export function limitPerRoute(deps: RejectionAuditDeps, limiter: InboundRateLimiter, connector: string, webhookIdHeader: string): RequestHandler {
+  return async (req, res, next) => {
+    const token = String(req.params.routeToken ?? '');
+    const decision = limiter.take(hashRouteToken(token));
+    if (decision.allowed) {
+      next();
+      return;
+    }
+    const rejection = new WebhookRejection('rate', 429, 'rate_limited', `too many requests on this route; retry after ${decision.retryAfterSeconds} s`);
+    res.set('Retry-After', String(decision.retryAfterSeconds));
+    if (decision.audit) {
+      // Only for the sampled few: put the event in the tenant's own trail when the route is real.
+      const target = await resolveRouteToken(deps.pool, token).catch(() => undefined);
+      const tenantId = target?.connector === connector ? target.tenantId : null;
+      const webhookId = req.get(webhookIdHeader)?.slice(0, 200) ?? null;
+      await auditRefusal(deps, req, { connector, tenantId, webhookId }, rejection, { suppressed: decision.suppressed });
+    }
+    next(rejection);
+  };
+}
