@@ -18,6 +18,7 @@ import type { disconnectConnector } from '../../workflows/disconnect-connector';
 import type { installConnector } from '../../workflows/install-connector';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { parseOr422 } from '../parse-request';
 
 const installSchema = z.object({
   requestedBy: z.string().min(1).max(200),
@@ -33,12 +34,6 @@ const reviewSchema = z.object({
   reason: z.string().max(1000).optional(),
 });
 const smokeSchema = z.object({ inputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new HttpError(422, 'invalid_request', `${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
 
 export function marketplaceRouter(deps: ApiDeps): Router {
   const router = Router();
@@ -76,7 +71,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
   router.post('/admin/tenants/:slug/connectors/:connectorId/install', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
     const connector = installable(req.params.connectorId);
-    const body = parse(installSchema, req.body, 'invalid install request');
+    const body = parseOr422(installSchema, req.body ?? {}, 'invalid install request');
     const allowed = connectorSecretNames[connector.connectorId] ?? [];
     const unknown = Object.keys(body.credentials).filter((n) => !allowed.includes(n as never));
     if (unknown.length) throw new HttpError(422, 'invalid_request', `credentials not used by ${connector.connectorId}: ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
@@ -112,7 +107,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
 
   router.post('/admin/tenants/:slug/connectors/:connectorId/install/review', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const body = parse(reviewSchema, req.body, 'invalid review');
+    const body = parseOr422(reviewSchema, req.body ?? {}, 'invalid review');
     try {
       await deps.temporal.workflow.getHandle(installWorkflowId(tenant.slug, req.params.connectorId)).signal(reviewInstallSignal, body);
     } catch (err) {
@@ -124,7 +119,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
 
   router.post('/admin/tenants/:slug/connectors/:connectorId/disconnect', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const { requestedBy } = parse(z.object({ requestedBy: z.string().min(1).max(200) }), req.body, 'invalid disconnect request');
+    const { requestedBy } = parseOr422(z.object({ requestedBy: z.string().min(1).max(200) }), req.body ?? {}, 'invalid disconnect request');
     if (!deps.registry.list().some((c) => c.connectorId === req.params.connectorId)) throw new HttpError(404, 'unknown_connector', `unknown connector ${req.params.connectorId}`);
     const result = await deps.temporal.workflow.execute<typeof disconnectConnector>('disconnectConnector', {
       workflowId: disconnectWorkflowId(tenant.slug, req.params.connectorId, Date.now()), taskQueue: deps.taskQueue,
@@ -136,7 +131,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
   router.post('/admin/tenants/:slug/connectors/:connectorId/smoke-test', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
     const connector = installable(req.params.connectorId);
-    const { inputs } = parse(smokeSchema, req.body, 'invalid smoke test request');
+    const { inputs } = parseOr422(smokeSchema, req.body ?? {}, 'invalid smoke test request');
     res.json(await runSmokeTest(deps, tenant, connector.manifest, inputs));
   });
 

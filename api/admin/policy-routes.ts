@@ -14,6 +14,7 @@ import { loadTenant } from '../../tenancy/tenant-context';
 import { loadTenantPolicy } from '../../tenancy/tenant-policy';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { parseOr422 } from '../parse-request';
 
 const simulationSchema = z.object({
   connectorId: z.string().min(1),
@@ -21,11 +22,6 @@ const simulationSchema = z.object({
   /** A draft policy to try instead of the one in force. */
   policy: z.unknown().optional(),
 });
-
-function invalid(what: string, issues: z.core.$ZodIssue[]): HttpError {
-  const list = issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  return new HttpError(422, 'invalid_request', `${what}: ${list.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, list);
-}
 
 export function policyRouter(deps: ApiDeps, catalogue: ActionCatalogue): Router {
   const router = Router();
@@ -50,25 +46,20 @@ export function policyRouter(deps: ApiDeps, catalogue: ActionCatalogue): Router 
 
   router.put('/admin/tenants/:slug/policy', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const parsed = policyDocumentSchema.safeParse(req.body);
-    if (!parsed.success) throw invalid('invalid policy', parsed.error.issues);
-    const stored = await putPolicy(deps.pool, tenant.id, parsed.data, 'admin-api');
+    const document = parseOr422(policyDocumentSchema, req.body, 'invalid policy');
+    const stored = await putPolicy(deps.pool, tenant.id, document, 'admin-api');
     await appendAudit(deps.pool, { tenantId: tenant.id, type: 'policy.updated', outcome: 'ok', actor: 'admin-api', detail: { revision: stored.revision } });
-    res.status(201).json({ revision: stored.revision, policy: parsed.data });
+    res.status(201).json({ revision: stored.revision, policy: document });
   });
 
   router.post('/admin/tenants/:slug/policy/simulate', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const body = simulationSchema.safeParse(req.body);
-    if (!body.success) throw invalid('invalid simulation request', body.error.issues);
-    let policy = (await loadTenantPolicy(deps.pool, tenant)).document;
-    if (body.data.policy !== undefined) {
-      const draft = policyDocumentSchema.safeParse(body.data.policy);
-      if (!draft.success) throw invalid('invalid draft policy', draft.error.issues);
-      policy = draft.data;
-    }
+    const body = parseOr422(simulationSchema, req.body, 'invalid simulation request');
+    const policy = body.policy === undefined
+      ? (await loadTenantPolicy(deps.pool, tenant)).document
+      : parseOr422(policyDocumentSchema, body.policy, 'invalid draft policy');
     try {
-      res.json({ simulated: true, draft: body.data.policy !== undefined, ...simulatePolicy(catalogue, policy, body.data) });
+      res.json({ simulated: true, draft: body.policy !== undefined, ...simulatePolicy(catalogue, policy, body) });
     } catch (err) {
       if (err instanceof UnknownConnectorError) throw new HttpError(404, err.code, err.message);
       throw err;

@@ -13,6 +13,7 @@ import { getTenantBySlug } from '../../db/tenants-repo';
 import { rotateWebhookSecret } from '../../db/webhook-secrets-repo';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { parseOr422 } from '../parse-request';
 import { customWebhookConfigSchema, loadCustomWebhookConfig } from '../webhooks/custom-webhook-config';
 import { inboundUrl, routedConnectors, signedConnectors, webhookSecrets } from '../webhooks/inbound-connectors';
 import { requireAdminToken } from './admin-auth';
@@ -25,15 +26,6 @@ const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
 const rotationSchema = z.strictObject({
   overlapSeconds: z.number().int().min(0).max(MAX_OVERLAP_SECONDS).default(DEFAULT_OVERLAP_SECONDS),
 });
-
-function parseOr422<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new HttpError(422, 'invalid_request', `${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
-  }
-  return parsed.data;
-}
 
 /** The JSON body, `{}` when none was sent (every rotation field has a default). */
 function body(req: Request): unknown {
