@@ -5,6 +5,7 @@ import { createApplyIncidentWrite } from './apply-incident-write';
 import type { ActivityDeps } from './deps';
 import { createMarketplaceActivities } from './marketplace-activities';
 import { createPlanTriage } from './plan-triage';
+import { createReconcileActivities } from './reconcile-activities';
 import { createRecordAudit } from './record-audit';
 import { createSlackMessageActivities } from './slack-messages';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     recordAudit: createRecordAudit(deps),
     ...createSlackMessageActivities(deps),
     ...createMarketplaceActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 

@@ -2,4 +2,5 @@
 export { triageIncident } from './triage-incident';
 export { installConnector } from './install-connector';
 export { disconnectConnector } from './disconnect-connector';
+export { reconcileIncidents } from './reconcile-incidents';
 export { customWebhookEvent } from './custom-webhook-event';

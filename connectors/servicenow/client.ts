@@ -61,6 +61,27 @@ export class ServiceNowClient {
     return first ? parseIncident(first) : undefined;
   }
 
+  /**
+   * One page of incident records matching an encoded query, with only the named fields (raw
+   * values, references as bare sys_ids). `sysparm_no_count` spares the instance a `count(*)`
+   * over the table, so a page costs what its rows cost, however large the table is.
+   */
+  async listIncidents(query: { sysparmQuery: string; limit: number; offset: number; fields: string[] }): Promise<Array<Record<string, unknown>>> {
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 10_000) throw new ServiceNowApiError('bad_request', `list limit ${query.limit} is not between 1 and 10000`);
+    if (!Number.isInteger(query.offset) || query.offset < 0) throw new ServiceNowApiError('bad_request', `list offset ${query.offset} is not a non-negative integer`);
+    const badField = query.fields.find((f) => !/^[a-z0-9_.]+$/.test(f));
+    if (badField !== undefined || query.fields.length === 0) throw new ServiceNowApiError('bad_request', `list fields must be field names, got "${badField ?? ''}"`);
+    const body = await this.request('GET', '/api/now/table/incident', {
+      sysparm_query: query.sysparmQuery,
+      sysparm_fields: query.fields.join(','),
+      sysparm_limit: String(query.limit),
+      sysparm_offset: String(query.offset),
+      sysparm_exclude_reference_link: 'true',
+      sysparm_no_count: 'true',
+    });
+    return listResultSchema.parse(body).result;
+  }
+
   /** Healthcheck: the first page of incidents (one row) is readable; returns how many came back. */
   async probeIncidents(): Promise<number> {
     const body = await this.request('GET', '/api/now/table/incident', { sysparm_limit: '1', sysparm_fields: 'sys_id' });

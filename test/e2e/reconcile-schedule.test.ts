@@ -1,0 +1,139 @@
+/**
+ * The per-tenant reconciliation Schedule on the Temporal dev server (the time-skipping test
+ * server has no Schedules): created and updated idempotently, filterable by tenant, paused and
+ * resumed, and its action really runs a pass that starts the triage a dropped webhook missed.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  deleteReconcileSchedule, ensureReconcileSchedule, pauseReconcileSchedule, reconcileScheduleId, unpauseReconcileSchedule,
+} from '../../temporal/schedules';
+import { createDevServerEnv } from '../../temporal/test-environments';
+import { bundleWorkflows } from '../../temporal/worker';
+import type { ReconcileResult } from '../../workflows/reconcile-types';
+import { reconcileIncidents } from '../../workflows/reconcile-incidents';
+import { triageWorkflowId } from '../../workflows/triage-ids';
+import { startHarness, type Harness } from '../support/harness';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+const taskQueue = `gatehouse-schedule-${randomBytes(4).toString('hex')}`;
+
+before(async () => {
+  const [e, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+  env = e;
+  h = await startHarness(env, { workflowBundle: bundle, taskQueue });
+});
+after(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('reconciliation schedule on the dev server', { concurrency: false }, () => {
+  const opts = () => ({ tenantId: h.tenant.id, tenantSlug: h.tenant.slug, taskQueue, intervalSeconds: 3600 });
+  const schedule = () => env.client.schedule.getHandle(reconcileScheduleId('acme'));
+
+  it('is created once, then updated in place', async () => {
+    assert.equal(await ensureReconcileSchedule(env.client, opts()), 'created');
+    assert.equal(await ensureReconcileSchedule(env.client, { ...opts(), intervalSeconds: 900 }), 'updated');
+    const described = await schedule().describe();
+    assert.equal(described.scheduleId, 'reconcile-acme');
+    assert.equal(described.spec.intervals?.[0]?.every, 900_000);
+    assert.equal(described.policies.overlap, ScheduleOverlapPolicy.SKIP);
+    assert.equal(described.state.paused, false);
+    assert.equal(described.action.type, 'startWorkflow');
+    assert.equal(described.action.type === 'startWorkflow' ? described.action.workflowType : '', 'reconcileIncidents');
+    assert.deepEqual(described.memo, { tenantId: h.tenant.id, tenantSlug: 'acme', purpose: 'ServiceNow incident reconciliation' });
+
+    // Operators find it by tenant (schedule listing is eventually consistent).
+    await eventually('the schedule listed by tenant', async () => {
+      for await (const s of env.client.schedule.list({ query: 'GatehouseTenant = "acme"' })) if (s.scheduleId === 'reconcile-acme') return true;
+      return undefined;
+    });
+  });
+
+  it('its action runs a pass that starts the triage a dropped webhook missed', async () => {
+    const incident = h.createVpnIncident();
+    await schedule().trigger();
+    const result = await eventually('a finished reconciliation run', async () => {
+      const runs = (await schedule().describe()).info.recentActions;
+      const last = runs[runs.length - 1];
+      if (!last) return undefined;
+      const handle = env.client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
+      return (await handle.describe()).status.name === 'COMPLETED' ? (await handle.result() as ReconcileResult) : undefined;
+    });
+    assert.equal(result.tenant, 'acme');
+    assert.equal(result.started, 1, JSON.stringify(result));
+    await h.waitForStatus(triageWorkflowId('acme', incident.sys_id), 'awaiting_approval');
+  });
+
+  it('a closed triage run is started again only by a change made after it closed', async () => {
+    const incident = h.createVpnIncident();
+    const sent = await h.webhook(h.incidentEvent(incident));
+    const workflowId = String(sent.body.workflowId);
+    await h.waitForStatus(workflowId, 'awaiting_approval');
+    await env.client.workflow.getHandle(workflowId).terminate('stopped by an operator');
+    const pass = () => env.client.workflow.execute(reconcileIncidents, {
+      workflowId: `reconcile-acme-test-${randomBytes(4).toString('hex')}`, taskQueue, args: [{ tenantId: h.tenant.id, tenantSlug: 'acme' }],
+    });
+
+    const first = await pass();
+    assert.equal(first.started, 0, 'the change the terminated run was started for is not redone');
+    assert.ok(first.examples.some((e) => e.workflowId === workflowId && e.reason === 'terminated after this change'), JSON.stringify(first.examples));
+
+    // A human edits it afterwards (sys_updated_on has whole seconds: let the second turn), and that webhook is lost.
+    await new Promise((r) => setTimeout(r, 1100));
+    h.sn.updateIncidentAsUser(incident.sys_id, { urgency: '2' }, 'beth.anglin');
+    const second = await pass();
+    assert.equal(second.started, 1, JSON.stringify(second));
+    const run = await env.client.workflow.getHandle(workflowId).describe();
+    assert.equal(run.status.name, 'RUNNING');
+    assert.equal(run.memo?.source, 'reconciliation');
+  });
+
+  it('tenant creation can ask for the Schedule', async () => {
+    const acme = await h.admin('GET', '/admin/tenants/acme');
+    const settings = (acme.body.tenant as { settings: unknown }).settings;
+    const created = await h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Globex', settings, reconcile: { intervalSeconds: 600 } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.reconciliation, { scheduleId: 'reconcile-globex', outcome: 'created' });
+    const described = await env.client.schedule.getHandle('reconcile-globex').describe();
+    assert.equal(described.spec.intervals?.[0]?.every, 600_000);
+    assert.equal(await deleteReconcileSchedule(env.client, 'globex'), true);
+  });
+
+  it('pauses and resumes, and is deleted', async () => {
+    assert.equal(await pauseReconcileSchedule(env.client, 'acme'), true);
+    let described = await schedule().describe();
+    assert.equal(described.state.paused, true);
+    assert.equal(described.state.note, 'ServiceNow connection disabled');
+    assert.equal(await unpauseReconcileSchedule(env.client, 'acme'), true);
+    assert.equal((await schedule().describe()).state.paused, false);
+
+    // Enabling the connection again also leaves it running.
+    await pauseReconcileSchedule(env.client, 'acme');
+    assert.equal(await ensureReconcileSchedule(env.client, opts()), 'updated');
+    described = await schedule().describe();
+    assert.equal(described.state.paused, false);
+    assert.equal(described.spec.intervals?.[0]?.every, 3_600_000);
+
+    assert.equal(await deleteReconcileSchedule(env.client, 'acme'), true);
+    await assert.rejects(schedule().describe(), ScheduleNotFoundError);
+    assert.equal(await pauseReconcileSchedule(env.client, 'acme'), false, 'no schedule, nothing to pause');
+    assert.equal(await deleteReconcileSchedule(env.client, 'acme'), false);
+    await assert.rejects(env.client.workflow.getHandle('reconcile-acme').describe(), WorkflowNotFoundError, 'runs carry the scheduled time in their ids');
+  });
+});
