@@ -121,7 +121,6 @@ export function createReconcileActivities(deps: ReconcileDeps) {
         });
         return {
           watermarkFrom: stored.watermark,
-          initialised: existing === undefined,
           position: { updatedOn: shiftGlideDateTime(stored.watermark, -input.overlapSeconds) },
         };
       });

@@ -62,8 +62,6 @@ export interface ReconcileExample {
 export interface ReconcileStart {
   /** The stored watermark before this pass (initialised on a tenant's first pass). */
   watermarkFrom: string;
-  /** Whether this pass initialised it (first pass for the tenant). */
-  initialised: boolean;
   /** The position the scan starts at: the watermark minus the overlap, inclusive. */
   position: ChangePosition;
 }

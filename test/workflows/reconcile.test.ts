@@ -193,12 +193,12 @@ describe('reconciliation', { concurrency: false }, () => {
     assert.deepEqual(stored?.handledIds, sortedIds(lastSecond));
   });
 
-  it('a pass that gives up leaves the watermark before the unhandled changes; the next pass handles them', async () => {
+  it('a pass that fails leaves the watermark before the unhandled changes; the next pass handles them', async () => {
     const { t1, t3, echoes, human, lastSecond } = seedThreePages();
-    const armed = whenRequested(listKey, 1, () => h.sn.faults.error({ count: 1000, status: 500, method: 'GET', pathPrefix: '/api/now/table/incident' }));
+    // The integration user loses read access during page 2: a final error, so the pass fails at once.
+    const armed = whenRequested(listKey, 1, () => h.sn.faults.error({ count: 1, status: 403, method: 'GET', pathPrefix: '/api/now/table/incident' }));
     await assert.rejects(reconcile({ pageSize: 4 }), WorkflowFailedError);
     await armed;
-    h.sn.faults.clear();
 
     const stored = await getWatermark(h.db.pool, h.tenant.id, serviceNowIncidentSource);
     assert.equal(stored?.watermark, t1, 'the watermark stops after the last page fully handled');
@@ -218,22 +218,29 @@ describe('reconciliation', { concurrency: false }, () => {
     assert.deepEqual(after?.handledIds, sortedIds(lastSecond));
   });
 
-  it('a page whose handling fails (database down) does not move the watermark past it', async () => {
+  it('while a page cannot be handled (database down) it is retried and the watermark waits before it', async () => {
     const { t1, t3, echoes, human } = seedThreePages();
-    // Page 1 holds only echoes, which need no database; every later page does.
+    // Page 1 holds only echoes, which need no database; page 2 does.
     await h.db.pool.query('ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_offline');
+    // Two pages per workflow run: the third page runs after a continue-as-new.
+    const handle = await reconcileHandle({ pageSize: 4, pagesPerRun: 2 });
     try {
-      await assert.rejects(reconcile({ pageSize: 4 }), WorkflowFailedError);
+      const deadline = Date.now() + 20_000;
+      const failedAttempts = async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 1;
+      while ((await failedAttempts()) < 3) {
+        if (Date.now() > deadline) throw new Error('page 2 was not retried');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const stored = await getWatermark(h.db.pool, h.tenant.id, serviceNowIncidentSource);
+      assert.deepEqual([stored?.watermark, stored?.handledIds], [t1, sortedIds(echoes)], 'nothing of page 2 is marked handled');
+      for (const incident of human) assert.equal(await runSource(incident.sys_id), undefined, `${incident.number} not started yet`);
     } finally {
       await h.db.pool.query('ALTER TABLE webhook_deliveries_offline RENAME TO webhook_deliveries');
     }
-    const stored = await getWatermark(h.db.pool, h.tenant.id, serviceNowIncidentSource);
-    assert.deepEqual([stored?.watermark, stored?.handledIds], [t1, sortedIds(echoes)]);
-    for (const incident of human) assert.equal(await runSource(incident.sys_id), undefined, `${incident.number} not started yet`);
-
-    const next = await reconcile({ pageSize: 4 });
-    assert.equal(next.started, human.length, JSON.stringify(next));
-    assert.equal(next.watermarkTo, t3);
+    const result = await handle.result();
+    assert.equal(result.started, human.length, JSON.stringify(result));
+    assert.deepEqual([result.pages, result.runs, result.skipped.echo], [3, 2, echoes.length], 'counts carried across continue-as-new');
+    assert.equal(result.watermarkTo, t3);
     for (const incident of human) await awaitingApproval(incident.sys_id);
   });
 
