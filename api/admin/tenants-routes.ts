@@ -14,6 +14,7 @@ import { checkUrlShape, UnsafeUrlError } from '../../tenancy/url-guard';
 import { ensureReconcileSchedule, reconcileScheduleId } from '../../temporal/schedules';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { parseOr422 } from '../parse-request';
 import { routeUrls, type TenantView } from './tenant-view';
 
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'slug: 3–40 lowercase letters, digits and dashes');
@@ -24,15 +25,6 @@ const createTenantSchema = z.object({
   reconcile: z.object({ intervalSeconds: z.number().int().min(10).max(86_400) }).optional(),
 });
 const connectorSchema = z.enum(['servicenow', 'slack']);
-
-function parseOr422<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new HttpError(422, 'invalid_request', `${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
-  }
-  return parsed.data;
-}
 
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
