@@ -7,10 +7,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { runConnectorHealthcheck } from '../connectors/healthchecks';
 import { factsOf } from '../connectors/registry-catalogue';
 import { appendAudit } from '../db/audit-repo';
-import { updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
+import { recordDisconnected, updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
 import { revokeAllRouteTokens } from '../db/route-tokens-repo';
 import { deleteSecret } from '../db/secrets-repo';
 import type { HealthcheckResult, InstallReview, InstallStatus } from '../marketplace/types';
+import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
 import { evaluatePolicy } from '../policy/evaluate-policy';
 import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
@@ -86,10 +87,19 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
       if (await deleteSecret(deps.pool, ref.tenantId, name)) deletedCredentials.push(name);
     }
     const revokedRouteTokens = await revokeAllRouteTokens(deps.pool, ref.tenantId, ref.connectorId);
-    await updateInstall(deps.pool, ref.tenantId, ref.connectorId, { status: 'disconnected', enabledActions: [], credentialNames: [] });
+    const manifestVersion = deps.registry.list().find((c) => c.connectorId === ref.connectorId)?.manifest.version ?? 'unknown';
+    await recordDisconnected(deps.pool, ref.tenantId, ref.connectorId, manifestVersion);
     await appendAudit(deps.pool, { tenantId: ref.tenantId, type: 'connector.credentials_deleted', outcome: 'ok', detail: { connectorId: ref.connectorId, deletedCredentials, revokedRouteTokens } });
     return { deletedCredentials, revokedRouteTokens };
   }
 
-  return { describeInstall, setInstallStatus, runHealthcheck, revokeAtProvider, deleteConnectorData };
+  /**
+   * After the ServiceNow connector was enabled or disconnected: resume or pause the tenant's
+   * reconciliation. A failure is reported, not retried here: the next start-up sync repairs it.
+   */
+  async function syncReconcileSchedule(input: ConnectorRef & { trigger: string }): Promise<ScheduleSyncOutcome> {
+    return deps.reconcileSchedules.sync(input.tenantId, `${input.trigger}:${input.connectorId}`);
+  }
+
+  return { describeInstall, setInstallStatus, runHealthcheck, revokeAtProvider, deleteConnectorData, syncReconcileSchedule };
 }

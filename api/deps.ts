@@ -5,6 +5,7 @@ import type { AuditLinks } from '../audit/audit-links';
 import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { ActionCatalogue } from '../policy/action-catalogue';
 import type { TenantDeps } from '../tenancy/tenant-context';
+import type { ReconcileSchedules } from '../temporal/reconcile-schedule-sync';
 
 export interface ApiDeps extends TenantDeps {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface ApiDeps extends TenantDeps {
   registry: ConnectorRegistry;
   /** Connector action facts for policy simulation (default: the built-in connectors). */
   catalogue?: ActionCatalogue;
+  /** Brings a tenant's reconciliation Schedule in line after its settings change. */
+  reconcileSchedules: ReconcileSchedules;
   /** Largest webhook body accepted (default 256 kB). */
   webhookBodyLimit?: string;
 }

@@ -65,6 +65,22 @@ export async function updateInstall(db: Queryable, tenantId: string, connectorId
   return rows[0] ? toInstall(rows[0]) : undefined;
 }
 
+/**
+ * Marks a connector disconnected, creating the record when the connection never went through
+ * the marketplace (ServiceNow and Slack configured at tenant creation): afterwards the tenant
+ * counts as not connected either way.
+ */
+export async function recordDisconnected(db: Queryable, tenantId: string, connectorId: string, manifestVersion: string): Promise<ConnectorInstall> {
+  const { rows } = await db.query<InstallDbRow>(
+    `INSERT INTO connector_installs (tenant_id, connector_id, status, manifest_version)
+     VALUES ($1, $2, 'disconnected', $3)
+     ON CONFLICT (tenant_id, connector_id) DO UPDATE SET status = 'disconnected', enabled_actions = '{}', credential_names = '{}', updated_at = now()
+     RETURNING ${columns}`,
+    [tenantId, connectorId, manifestVersion],
+  );
+  return toInstall(rows[0]!);
+}
+
 export async function getInstall(db: Queryable, tenantId: string, connectorId: string): Promise<ConnectorInstall | undefined> {
   const { rows } = await db.query<InstallDbRow>(`SELECT ${columns} FROM connector_installs WHERE tenant_id = $1 AND connector_id = $2`, [tenantId, connectorId]);
   return rows[0] ? toInstall(rows[0]) : undefined;

@@ -1,5 +1,6 @@
 /** Shapes of the marketplace flows that cross the workflow boundary (no secrets, ever). */
 import type { PolicyDecision } from '../policy/verdict';
+import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
 
 /** What the tenant admin reviews before enabling a connector. */
 export interface InstallReview {
@@ -45,6 +46,8 @@ export interface InstallState {
   healthcheck?: HealthcheckResult;
   enabledActions: string[];
   detail?: string;
+  /** ServiceNow only: what became of the tenant's reconciliation Schedule. */
+  reconciliation?: ScheduleSyncOutcome;
 }
 
 export interface DisconnectInput {
@@ -59,4 +62,6 @@ export interface DisconnectResult {
   revocationDetail: string;
   deletedCredentials: string[];
   revokedRouteTokens: number;
+  /** ServiceNow only: the tenant's reconciliation Schedule, paused. */
+  reconciliation?: ScheduleSyncOutcome;
 }

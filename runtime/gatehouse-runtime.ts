@@ -19,6 +19,7 @@ import { createConnectorLimiter } from '../ratelimit';
 import { loadTenant } from '../tenancy/tenant-context';
 import type { SecretBox } from '../db/secret-box';
 import type { UrlPolicy } from '../tenancy/url-guard';
+import { createReconcileSchedules } from '../temporal/reconcile-schedule-sync';
 import { createGatehouseWorker } from '../temporal/worker';
 
 export interface RuntimeOptions {
@@ -47,6 +48,11 @@ export interface RuntimeOptions {
    * whose skipped clock and the database's real clock would disagree about provider pauses.
    */
   rateLimiter?: false;
+  /**
+   * false: this process does not create, pause or resume tenants' reconciliation Schedules. Only
+   * for the time-skipping test server, which has no Schedule API.
+   */
+  manageSchedules?: false;
 }
 
 export interface Runtime {
@@ -89,14 +95,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   for (const refusal of registry.refusals()) opts.logger.warn({ refusal }, 'connector refused');
 
+  const reconcileSchedules = createReconcileSchedules({
+    pool: opts.pool, logger: opts.logger, taskQueue: opts.taskQueue,
+    temporal: opts.manageSchedules === false ? undefined : opts.temporalClient,
+  });
+
   const app = createApp({
     ...tenantDeps, logger: opts.logger.child({ component: 'api' }), temporal: opts.temporalClient,
     taskQueue: opts.taskQueue, auditLinks, adminToken: opts.adminToken, publicBaseUrl,
-    webhookToleranceSeconds: opts.webhookToleranceSeconds, registry, catalogue: registryCatalogue(registry),
+    webhookToleranceSeconds: opts.webhookToleranceSeconds, registry, catalogue: registryCatalogue(registry), reconcileSchedules,
   });
   server.on('request', app);
 
-  const activities = createActivities({ ...tenantDeps, logger: opts.logger.child({ component: 'activities' }), auditLinks, registry });
+  const activities = createActivities({ ...tenantDeps, logger: opts.logger.child({ component: 'activities' }), auditLinks, registry, reconcileSchedules });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
@@ -112,6 +123,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     worker = undefined;
   };
   await startWorker();
+  // Schedules converge on every start: one deleted by hand, or missed while Temporal was down, comes back.
+  if (opts.manageSchedules !== false) await reconcileSchedules.syncAll('startup');
 
   return {
     apiUrl,

@@ -20,6 +20,8 @@ export interface ReconcileScheduleOptions {
   taskQueue: string;
   /** Seconds between passes (at least 10). */
   intervalSeconds: number;
+  /** How far back the tenant's first pass reads (the workflow's default when absent). */
+  initialLookbackSeconds?: number;
 }
 
 /** The Schedule id of a tenant's reconciliation, also the prefix of its runs' workflow ids. */
@@ -33,7 +35,10 @@ function scheduleBody(opts: ReconcileScheduleOptions): Omit<ScheduleUpdateOption
   if (!Number.isInteger(opts.intervalSeconds) || opts.intervalSeconds < 10) {
     throw new RangeError(`reconciliation interval must be a whole number of seconds, at least 10 (got ${opts.intervalSeconds})`);
   }
-  const input: ReconcileInput = { tenantId: opts.tenantId, tenantSlug: opts.tenantSlug };
+  const input: ReconcileInput = {
+    tenantId: opts.tenantId, tenantSlug: opts.tenantSlug,
+    ...(opts.initialLookbackSeconds !== undefined ? { initialLookbackSeconds: opts.initialLookbackSeconds } : {}),
+  };
   return {
     spec: { intervals: [{ every: `${opts.intervalSeconds}s` }] },
     action: {

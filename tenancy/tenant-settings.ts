@@ -53,6 +53,19 @@ export const approvalSettingsSchema = z.object({
   timeoutSeconds: z.number().int().min(30).max(30 * 24 * 3600).default(24 * 3600),
 });
 
+/**
+ * The reconciliation Schedule (docs/reconciliation.md): on unless turned off here, and running
+ * only while the tenant's ServiceNow connection is enabled.
+ */
+export const reconcileSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Seconds between passes. */
+  intervalSeconds: z.number().int().min(10).max(86_400).default(300),
+  /** How far back a tenant's very first pass reads (later passes start at the watermark). */
+  initialLookbackSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+});
+export type ReconcileSettings = z.infer<typeof reconcileSettingsSchema>;
+
 export const tenantSettingsSchema = z.object({
   servicenow: serviceNowSettingsSchema,
   slack: slackSettingsSchema,
@@ -60,6 +73,7 @@ export const tenantSettingsSchema = z.object({
   routing: z.object({ rules: z.array(routingRuleSchema).default([]) }).default({ rules: [] }),
   /** Per connector overrides of the outbound rate limits (requests/s, burst, concurrency). */
   rateLimits: rateLimitSettingsSchema.optional(),
+  reconcile: reconcileSettingsSchema.default({ enabled: true, intervalSeconds: 300, initialLookbackSeconds: 86_400 }),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -17,6 +17,10 @@ export async function disconnectConnector(input: DisconnectInput): Promise<Disco
   const revocation = await acts.revokeAtProvider({ tenantId: input.tenantId, connectorId: input.connectorId });
   const removed = await acts.deleteConnectorData({ tenantId: input.tenantId, connectorId: input.connectorId });
   const result: DisconnectResult = { revokedAtProvider: revocation.revoked, revocationDetail: revocation.detail, ...removed };
+  // Without a ServiceNow connection there is nothing to reconcile: pause the tenant's Schedule.
+  if (input.connectorId === 'servicenow') {
+    result.reconciliation = await acts.syncReconcileSchedule({ tenantId: input.tenantId, connectorId: input.connectorId, trigger: 'connector.disconnected' });
+  }
   await acts.recordAudit({
     tenantId: input.tenantId, workflowId, type: 'connector.disconnected', outcome: 'disconnected', actor: input.requestedBy,
     detail: { connectorId: input.connectorId, ...result },

@@ -26,6 +26,11 @@ export async function installConnector(input: InstallInput): Promise<InstallStat
     state.status = status;
     state.detail = detail;
     await acts.setInstallStatus({ tenantId: input.tenantId, connectorId: input.connectorId, status, detail, enabledActions: state.enabledActions, reviewedBy: state.decision?.reviewer });
+    // The ServiceNow connection decides whether the tenant's reconciliation runs (resumed when
+    // enabled, kept paused otherwise).
+    if (input.connectorId === 'servicenow') {
+      state.reconciliation = await acts.syncReconcileSchedule({ tenantId: input.tenantId, connectorId: input.connectorId, trigger: `connector.${status}` });
+    }
     return state;
   };
 

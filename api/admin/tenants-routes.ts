@@ -11,7 +11,6 @@ import { listSecretNames, putSecret } from '../../db/secrets-repo';
 import { createTenant, getTenantBySlug, listTenants, TenantExistsError, updateTenantSettings } from '../../db/tenants-repo';
 import { secretNames, secretNameSchema, tenantSettingsSchema, type TenantSettings } from '../../tenancy/tenant-settings';
 import { checkUrlShape, UnsafeUrlError } from '../../tenancy/url-guard';
-import { ensureReconcileSchedule, reconcileScheduleId } from '../../temporal/schedules';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
@@ -21,8 +20,6 @@ const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'slug: 
 const secretsSchema = z.partialRecord(secretNameSchema, z.string().min(1).max(10_000));
 const createTenantSchema = z.object({
   slug: slugSchema, name: z.string().min(1).max(200), settings: z.unknown(), secrets: secretsSchema.default({}),
-  /** Opt-in: the tenant's reconciliation Schedule (docs/reconciliation.md). */
-  reconcile: z.object({ intervalSeconds: z.number().int().min(10).max(86_400) }).optional(),
 });
 const connectorSchema = z.enum(['servicenow', 'slack']);
 
@@ -75,14 +72,12 @@ export function tenantsRouter(deps: ApiDeps): Router {
     const slack = await issueRouteToken(deps.pool, row.id, 'slack');
     await appendAudit(deps.pool, { tenantId: row.id, type: 'tenant.created', outcome: 'ok', actor: 'admin-api', detail: { slug: row.slug, secrets: Object.keys(secrets) } });
     // The tenant exists either way, so a Temporal failure is reported in the answer, not as a 500.
-    const reconciliation = body.reconcile && await ensureReconcileSchedule(deps.temporal, { tenantId: row.id, tenantSlug: row.slug, taskQueue: deps.taskQueue, ...body.reconcile })
-      .then((outcome) => ({ scheduleId: reconcileScheduleId(row.slug), outcome }))
-      .catch((err: unknown) => ({ scheduleId: reconcileScheduleId(row.slug), error: err instanceof Error ? err.message : String(err) }));
+    const reconciliation = await deps.reconcileSchedules.sync(row.id, 'tenant.created');
     res.status(201).json({
       tenant: await view(row),
       routes: routeUrls(deps.publicBaseUrl, { servicenow, slack }),
       ...(generatedWebhookSecret ? { webhookSecret: generatedWebhookSecret } : {}),
-      ...(reconciliation ? { reconciliation } : {}),
+      reconciliation,
       note: 'route URLs and any generated secret are shown only now; store them in ServiceNow and Slack',
     });
   });
@@ -101,7 +96,8 @@ export function tenantsRouter(deps: ApiDeps): Router {
     const settings = validSettings(req.body);
     await updateTenantSettings(deps.pool, row.id, settings);
     await appendAudit(deps.pool, { tenantId: row.id, type: 'tenant.settings_updated', outcome: 'ok', actor: 'admin-api' });
-    res.json({ tenant: await view({ ...row, settings }) });
+    const reconciliation = await deps.reconcileSchedules.sync(row.id, 'tenant.settings_updated');
+    res.json({ tenant: await view({ ...row, settings }), reconciliation });
   });
 
   router.put('/admin/tenants/:slug/secrets/:name', async (req, res) => {

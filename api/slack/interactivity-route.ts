@@ -1,40 +1,55 @@
 /**
  * POST /slack/:routeToken/interactivity — Slack's interactivity Request URL for one tenant.
- * Each tenant has its own Slack app signing secret, so each gets its own Bolt receiver (signature
- * verification on), built on first use and rebuilt when the secret changes.
+ * Same front half as every inbound route: the route's rate limit, a capped raw body, the v0
+ * signature in tenant-blind order (verify-slack-request.ts), the replay record; every refusal
+ * classified and audited. Only then does the request reach the tenant's Bolt app, which acks
+ * and relays the decision. Bolt's own verification is off there: it would know only the current
+ * signing secret, and the request has been verified already, under every live one.
  */
-import { createHash } from 'node:crypto';
 import { App, ExpressReceiver } from '@slack/bolt';
-import { Router, type RequestHandler } from 'express';
-import { resolveRouteToken } from '../../db/route-tokens-repo';
-import { getSecret } from '../../db/secrets-repo';
-import { loadTenant } from '../../tenancy/tenant-context';
-import { secretNames } from '../../tenancy/tenant-settings';
+import { Router, type Request, type RequestHandler } from 'express';
+import { recordDelivery } from '../../db/webhook-deliveries-repo';
+import { loadTenant, type TenantContext } from '../../tenancy/tenant-context';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../http-error';
+import { auditRedelivery } from '../webhooks/delivery-replay';
+import { refuse, WebhookRejection, type RejectionContext } from '../webhooks/rejections';
+import { limitPerRoute } from '../webhooks/route-rate-limit';
+import { auditOversizedBody, rawBody } from '../webhooks/webhook-body';
+import { routeLimiter, type WebhookRouteOptions } from '../webhooks/webhook-route-options';
 import { boltLogger } from './bolt-logger';
 import { registerDecisionHandler } from './decision-handler';
+import { verifySlackRequest } from './verify-slack-request';
+
+const PATH = '/slack/:routeToken/interactivity';
+const CONNECTOR = 'slack';
 
 interface CachedReceiver {
-  secretDigest: string;
+  /** The tenant settings the app was built with; a change rebuilds it. */
+  key: string;
   handler: RequestHandler;
 }
 
-export function slackInteractivityRouter(deps: ApiDeps): Router {
+/** Slack posts interactivity payloads form-encoded (`payload=<json>`). */
+function requireFormBody(req: Request): void {
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new WebhookRejection('schema', 415, 'unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded');
+  }
+}
+
+export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOptions = {}): Router {
   const router = Router();
   const receivers = new Map<string, CachedReceiver>();
   const logger = deps.logger.child({ component: 'slack' });
+  const now = options.now ?? Date.now;
 
-  async function receiverFor(tenantId: string): Promise<RequestHandler | undefined> {
-    const signingSecret = await getSecret(deps.pool, deps.secrets, tenantId, secretNames.slackSigningSecret);
-    if (!signingSecret) return undefined;
-    const secretDigest = createHash('sha256').update(signingSecret).digest('hex');
-    const cached = receivers.get(tenantId);
-    if (cached?.secretDigest === secretDigest) return cached.handler;
-
-    const tenant = await loadTenant(deps, tenantId);
+  function receiverFor(tenant: TenantContext): RequestHandler {
+    const key = JSON.stringify([tenant.slug, tenant.settings.slack.teamId ?? null, tenant.settings.slack.apiBaseUrl]);
+    const cached = receivers.get(tenant.id);
+    if (cached?.key === key) return cached.handler;
     const receiver = new ExpressReceiver({
-      signingSecret, endpoints: '/', processBeforeResponse: false, logger: boltLogger(logger),
+      // Verified above, under every live secret; Bolt requires a value even with verification off.
+      signingSecret: 'verified-before-bolt', signatureVerification: false,
+      endpoints: '/', processBeforeResponse: false, logger: boltLogger(logger),
     });
     // The handler only acks, relays to Temporal and answers via response_url: no bot token needed here.
     const app = new App({ receiver, authorize: async () => ({}), logger: boltLogger(logger), clientOptions: { slackApiUrl: tenant.settings.slack.apiBaseUrl } });
@@ -45,20 +60,35 @@ export function slackInteractivityRouter(deps: ApiDeps): Router {
     });
     app.error(async (err) => void logger.error({ err }, 'bolt error'));
     const handler = receiver.router as unknown as RequestHandler;
-    receivers.set(tenantId, { secretDigest, handler });
+    receivers.set(tenant.id, { key, handler });
     return handler;
   }
 
-  router.use('/slack/:routeToken/interactivity', async (req, res, next) => {
-    try {
-      const route = await resolveRouteToken(deps.pool, String(req.params.routeToken));
-      const handler = route?.connector === 'slack' ? await receiverFor(route.tenantId) : undefined;
-      // Same answer as Bolt's for a bad signature, so unknown routes are indistinguishable.
-      if (!handler) throw new HttpError(401, 'invalid_signature', 'signature verification failed');
-      handler(req, res, next);
-    } catch (err) {
-      next(err);
-    }
-  });
+  router.use(
+    PATH,
+    limitPerRoute(deps, routeLimiter(options), CONNECTOR),
+    rawBody(options.bodyLimit ?? deps.webhookBodyLimit ?? '256kb'),
+    async (req, res, next) => {
+      const ctx: RejectionContext = { connector: CONNECTOR, tenantId: null, webhookId: null };
+      try {
+        if (req.method !== 'POST') throw new WebhookRejection('schema', 405, 'method_not_allowed', 'Slack interactivity is a POST');
+        const verified = await verifySlackRequest(deps, req, { toleranceSeconds: deps.webhookToleranceSeconds ?? 300, now }, ctx);
+        requireFormBody(req);
+        const first = await recordDelivery(deps.pool, { tenantId: verified.tenantId, webhookId: verified.replayId, workflowId: null, bodyDigest: verified.digest });
+        if (first === 'duplicate') {
+          // A copy of a request already relayed: acknowledged, so Slack shows no error, and dropped.
+          await auditRedelivery(deps, req, ctx);
+          res.status(200).end();
+          return;
+        }
+        // Bolt reads the body from here instead of the (already consumed) stream.
+        (req as Request & { rawBody?: Buffer }).rawBody = verified.rawBody;
+        receiverFor(await loadTenant(deps, verified.tenantId))(req, res, next);
+      } catch (err) {
+        next(await refuse(deps, req, ctx, err));
+      }
+    },
+  );
+  router.use(PATH, auditOversizedBody(deps, CONNECTOR));
   return router;
 }

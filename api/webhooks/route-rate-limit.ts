@@ -14,9 +14,9 @@ import { auditRefusal, WebhookRejection, type RejectionAuditDeps } from './rejec
  * (see {@link InboundRateLimiter}) with the number of refusals left unaudited in between.
  *
  * @param connector - the connector of this route, for the audit event
- * @param webhookIdHeader - the header carrying the sender's delivery id, for the audit event
+ * @param webhookIdHeader - the header carrying the sender's delivery id, for the audit event (Slack sends none)
  */
-export function limitPerRoute(deps: RejectionAuditDeps, limiter: InboundRateLimiter, connector: string, webhookIdHeader: string): RequestHandler {
+export function limitPerRoute(deps: RejectionAuditDeps, limiter: InboundRateLimiter, connector: string, webhookIdHeader?: string): RequestHandler {
   return async (req, res, next) => {
     const token = String(req.params.routeToken ?? '');
     const decision = limiter.take(hashRouteToken(token));
@@ -30,7 +30,7 @@ export function limitPerRoute(deps: RejectionAuditDeps, limiter: InboundRateLimi
       // Only for the sampled few: put the event in the tenant's own trail when the route is real.
       const target = await resolveRouteToken(deps.pool, token).catch(() => undefined);
       const tenantId = target?.connector === connector ? target.tenantId : null;
-      const webhookId = req.get(webhookIdHeader)?.slice(0, 200) ?? null;
+      const webhookId = webhookIdHeader ? req.get(webhookIdHeader)?.slice(0, 200) ?? null : null;
       await auditRefusal(deps, req, { connector, tenantId, webhookId }, rejection, { suppressed: decision.suppressed });
     }
     next(rejection);

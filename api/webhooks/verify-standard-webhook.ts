@@ -39,11 +39,11 @@ export function readWebhookHeaders(get: (name: string) => string | undefined): W
  * Refuses a timestamp outside ±`toleranceSeconds` of `nowMs`: a captured request replayed
  * after the window fails here (class `replay`), before any tenant lookup.
  */
-export function checkTimestamp(timestamp: string, toleranceSeconds: number, nowMs: number): void {
-  if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookRejection('signature', 400, 'invalid_timestamp', 'webhook-timestamp must be integer Unix seconds');
+export function checkTimestamp(timestamp: string, toleranceSeconds: number, nowMs: number, header = 'webhook-timestamp'): void {
+  if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookRejection('signature', 400, 'invalid_timestamp', `${header} must be integer Unix seconds`);
   const skew = Math.abs(nowMs / 1000 - Number(timestamp));
   if (skew > toleranceSeconds) {
-    throw new WebhookRejection('replay', 401, 'stale_timestamp', `webhook-timestamp is more than ${toleranceSeconds} s away from our clock`, { reason: 'outside_tolerance_window' });
+    throw new WebhookRejection('replay', 401, 'stale_timestamp', `${header} is more than ${toleranceSeconds} s away from our clock`, { reason: 'outside_tolerance_window' });
   }
 }
 

@@ -15,14 +15,14 @@ export function rawBody(limit: string): RequestHandler {
  * Audits the body parser's size refusal (it runs before the handler, so the handler never sees
  * it) as class `size`, then lets the app's error handler answer 413.
  */
-export function auditOversizedBody(deps: RejectionAuditDeps, connector: string, webhookIdHeader: string): ErrorRequestHandler {
+export function auditOversizedBody(deps: RejectionAuditDeps, connector: string, webhookIdHeader?: string): ErrorRequestHandler {
   return (err: unknown, req, _res, next) => {
     if ((err as { type?: unknown } | null)?.type !== 'entity.too.large') {
       next(err);
       return;
     }
     const refusal = new WebhookRejection('size', 413, 'payload_too_large', 'body over the size limit');
-    const webhookId = req.get(webhookIdHeader)?.slice(0, 200) ?? null;
+    const webhookId = webhookIdHeader ? req.get(webhookIdHeader)?.slice(0, 200) ?? null : null;
     void auditRefusal(deps, req, { connector, tenantId: null, webhookId }, refusal).finally(() => next(err));
   };
 }

@@ -78,7 +78,7 @@ describe('Slack interactivity endpoint', () => {
     });
     assert.equal(forged.status, 401);
     const unknown = await fetch(suite.h.interactivityUrl.replace(/slack\/[^/]+\//, `slack/${randomBytes(32).toString('base64url')}/`), {
-      method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${'0'.repeat(64)}` },
     });
     assert.equal(unknown.status, 401);
     assert.equal((await listAudit(suite.h.db.pool, { type: 'approval.approved' })).length, before);

@@ -30,6 +30,7 @@ import { SecretBox } from '../../db/secret-box';
 import { putSecret } from '../../db/secrets-repo';
 import { createTenant } from '../../db/tenants-repo';
 import { startRuntime, type Runtime } from '../../runtime/gatehouse-runtime';
+import { createReconcileSchedules } from '../../temporal/reconcile-schedule-sync';
 import { createTimeSkippingEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TenantSettingsInput } from '../../tenancy/tenant-settings';
@@ -133,7 +134,7 @@ before(async () => {
   runtime = await startRuntime({
     pool: db.pool, secrets: box, masterKey, logger: captured.logger, temporalClient: env.client,
     workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, adminToken,
-    urlPolicy: { allowInsecure: true }, workflowBundle: bundle, trustDevelopmentKeys: true,
+    urlPolicy: { allowInsecure: true }, workflowBundle: bundle, trustDevelopmentKeys: true, manageSchedules: false,
   });
   const registry = await loadConnectorRegistry({ ...(await defaultRegistryOptions()), trustDevelopmentKeys: true });
   const app = express();
@@ -144,6 +145,7 @@ before(async () => {
     pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true }, logger: captured.logger.child({ component: 'api' }),
     temporal: env.client, taskQueue, auditLinks: new AuditLinks(masterKey, baseUrl), adminToken, publicBaseUrl: baseUrl,
     registry, webhookToleranceSeconds: 300,
+    reconcileSchedules: createReconcileSchedules({ pool: db.pool, logger: captured.logger, taskQueue, temporal: undefined }),
   };
   // A limiter whose clock never moves and whose burst is huge: only the rate test meets limits.
   app.use(webhookApp(deps, { limiter: new InboundRateLimiter({ requestsPerSecond: 1, burst: 100_000 }, () => 0), now: () => Date.now() + clockOffsetMs }));

@@ -11,6 +11,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   deleteReconcileSchedule, ensureReconcileSchedule, pauseReconcileSchedule, reconcileScheduleId, unpauseReconcileSchedule,
 } from '../../temporal/schedules';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import pino from 'pino';
+import { listAudit } from '../../db/audit-repo';
+import { SecretBox } from '../../db/secret-box';
+import { startRuntime } from '../../runtime/gatehouse-runtime';
 import { createDevServerEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { ReconcileResult } from '../../workflows/reconcile-types';
@@ -20,11 +25,13 @@ import { startHarness, type Harness } from '../support/harness';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;
+let bundle: WorkflowBundleWithSourceMap;
 const taskQueue = `gatehouse-schedule-${randomBytes(4).toString('hex')}`;
 
 before(async () => {
-  const [e, bundle] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
+  const [e, b] = await Promise.all([createDevServerEnv(), bundleWorkflows()]);
   env = e;
+  bundle = b;
   h = await startHarness(env, { workflowBundle: bundle, taskQueue });
 });
 after(async () => {
@@ -104,14 +111,77 @@ describe('reconciliation schedule on the dev server', { concurrency: false }, ()
     assert.equal(run.memo?.source, 'reconciliation');
   });
 
-  it('tenant creation can ask for the Schedule', async () => {
+  it("follows the tenant's settings and its ServiceNow connection, and comes back on start-up", async () => {
     const acme = await h.admin('GET', '/admin/tenants/acme');
-    const settings = (acme.body.tenant as { settings: unknown }).settings;
-    const created = await h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Globex', settings, reconcile: { intervalSeconds: 600 } });
+    const base = (acme.body.tenant as { settings: Record<string, unknown> }).settings;
+    const globex = () => env.client.schedule.getHandle('reconcile-globex').describe();
+    const withReconcile = (reconcile: Record<string, unknown>) => ({ ...base, reconcile });
+
+    const created = await h.admin('POST', '/admin/tenants', { slug: 'globex', name: 'Globex', settings: withReconcile({ intervalSeconds: 600 }) });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.deepEqual(created.body.reconciliation, { scheduleId: 'reconcile-globex', outcome: 'created' });
-    const described = await env.client.schedule.getHandle('reconcile-globex').describe();
+    assert.deepEqual(created.body.reconciliation, { scheduleId: 'reconcile-globex', outcome: 'created', intervalSeconds: 600 });
+    let described = await globex();
     assert.equal(described.spec.intervals?.[0]?.every, 600_000);
+    assert.equal(described.state.paused, false);
+    const globexId = (created.body.tenant as { id: string }).id;
+
+    // Turned off in the settings: paused, and the UI says why.
+    const off = await h.admin('PUT', '/admin/tenants/globex/settings', withReconcile({ enabled: false }));
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    assert.equal((off.body.reconciliation as { outcome: string }).outcome, 'paused');
+    described = await globex();
+    assert.equal(described.state.paused, true);
+    assert.equal(described.state.note, 'reconciliation is turned off in the tenant settings');
+
+    const on = await h.admin('PUT', '/admin/tenants/globex/settings', withReconcile({ enabled: true, intervalSeconds: 900 }));
+    assert.deepEqual(on.body.reconciliation, { scheduleId: 'reconcile-globex', outcome: 'updated', intervalSeconds: 900 });
+    described = await globex();
+    assert.equal(described.state.paused, false);
+    assert.equal(described.spec.intervals?.[0]?.every, 900_000);
+
+    // Disconnecting ServiceNow through the marketplace pauses it...
+    const disconnected = await h.admin('POST', '/admin/tenants/globex/connectors/servicenow/disconnect', { requestedBy: 'carol@globex' });
+    assert.equal(disconnected.status, 200, JSON.stringify(disconnected.body));
+    assert.equal((disconnected.body.reconciliation as { outcome: string }).outcome, 'paused');
+    described = await globex();
+    assert.equal(described.state.paused, true);
+    assert.equal(described.state.note, 'ServiceNow connection disconnected');
+
+    // ...and installing it again (review, healthcheck, enabled) resumes it.
+    const install = await h.admin('POST', '/admin/tenants/globex/connectors/servicenow/install', {
+      requestedBy: 'carol@globex', credentials: { servicenow_password: h.secretsUsed[1] },
+    });
+    assert.equal(install.status, 202, JSON.stringify(install.body));
+    await eventually('the install waiting for review', async () => {
+      const view = await h.admin('GET', '/admin/tenants/globex/connectors/servicenow/install');
+      return (view.body.state as { status?: string } | undefined)?.status === 'pending_review' ? true : undefined;
+    });
+    assert.equal((await globex()).state.paused, true, 'still paused while the install waits for review');
+    await h.admin('POST', '/admin/tenants/globex/connectors/servicenow/install/review', { reviewer: 'dave@globex', decision: 'approve' });
+    const enabled = await eventually('the install enabled', async () => {
+      const view = await h.admin('GET', '/admin/tenants/globex/connectors/servicenow/install');
+      const state = view.body.state as { status?: string; reconciliation?: { outcome: string } } | undefined;
+      // The status turns to enabled just before the Schedule is resumed: wait for both.
+      return state?.status === 'enabled' && state.reconciliation ? state : undefined;
+    });
+    assert.equal(enabled.reconciliation?.outcome, 'updated');
+    assert.equal((await globex()).state.paused, false);
+
+    // A Schedule deleted by hand is back after the next start of a Gatehouse process.
+    assert.equal(await deleteReconcileSchedule(env.client, 'globex'), true);
+    await h.runtime.stopWorker();
+    const restarted = await startRuntime({
+      pool: h.db.pool, secrets: new SecretBox(randomBytes(32)), masterKey: randomBytes(32), logger: pino({ level: 'silent' }),
+      temporalClient: env.client, workerConnection: env.nativeConnection, namespace: 'default', taskQueue,
+      adminToken: h.adminToken, urlPolicy: { allowInsecure: true }, workflowBundle: bundle, trustDevelopmentKeys: true,
+    });
+    await restarted.stop();
+    await h.runtime.startWorker();
+    described = await globex();
+    assert.equal(described.spec.intervals?.[0]?.every, 900_000);
+    assert.equal(described.state.paused, false);
+    const trail = (await listAudit(h.db.pool, { tenantId: globexId, limit: 1000 })).filter((e) => e.type === 'reconcile.schedule_synced');
+    assert.deepEqual(trail.map((e) => e.outcome), ['created', 'paused', 'updated', 'paused', 'updated', 'created']);
     assert.equal(await deleteReconcileSchedule(env.client, 'globex'), true);
   });
 

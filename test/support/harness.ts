@@ -29,6 +29,8 @@ export interface TemporalHandles {
   client: Client;
   nativeConnection: NativeConnection;
   namespace?: string;
+  /** True on the time-skipping test server, which has no Schedule API. */
+  supportsTimeSkipping?: boolean;
 }
 
 export interface Harness {
@@ -67,6 +69,11 @@ export interface HarnessOptions {
   port?: number;
   timeoutSeconds?: number;
   taskQueue?: string;
+  /**
+   * The tenant's reconciliation settings. Off unless a test asks: on the dev server a Schedule
+   * would otherwise start passes (and runs) the test does not expect.
+   */
+  reconcile?: TenantSettingsInput['reconcile'];
 }
 
 export async function startHarness(env: TemporalHandles, opts: HarnessOptions): Promise<Harness> {
@@ -91,6 +98,7 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
     temporalClient: env.client, workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? `gatehouse-test-${randomBytes(4).toString('hex')}`, adminToken,
     urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true, rateLimiter: opts.rateLimiter,
+    ...(env.supportsTimeSkipping ? { manageSchedules: false as const } : {}),
   });
 
   const admin: Harness['admin'] = async (method, path, body) => {
@@ -113,6 +121,7 @@ export async function startHarness(env: TemporalHandles, opts: HarnessOptions): 
         set: { assignmentGroup: networkGroupId, assignmentGroupName: 'Network', category: 'network', impact: '2', urgency: '1' },
       }],
     },
+    reconcile: opts.reconcile ?? { enabled: false },
   };
   const created = await admin('POST', '/admin/tenants', {
     slug: 'acme', name: 'Acme Corp', settings,

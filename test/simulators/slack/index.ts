@@ -3,10 +3,12 @@
  * formats, plus a client that delivers signed `block_actions` clicks to an app.
  */
 export { startSlackSimulator, type SlackSimulatorOptions } from './server';
+export { deliverClick } from './interactivity-client';
 export { slackSignature } from './signature';
 export type {
   ChannelInput,
   ClickOptions,
+  ClickRequest,
   ClickResult,
   EphemeralMessage,
   SlackMessage,

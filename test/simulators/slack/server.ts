@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FaultQueue } from './faults';
-import { sendClick } from './interactivity-client';
+import { buildClickRequest, sendClick } from './interactivity-client';
 import { responseUrlRouter } from './response-url-routes';
 import { SlackStore } from './store';
 import type { SlackSimulator } from './types';
@@ -61,5 +61,6 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Pro
     rateLimit: (method, count, retryAfterSeconds) => faults.add(method, count, { kind: 'ratelimited', retryAfterSeconds }),
     failNext: (method, count, error) => faults.add(method, count, { kind: 'error', error }),
     click: (clickOpts) => sendClick(store, url, clickOpts),
+    clickRequest: (clickOpts) => buildClickRequest(store, url, clickOpts),
   };
 }

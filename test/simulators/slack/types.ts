@@ -85,6 +85,13 @@ export interface ClickOptions {
   timestampOverride?: number;
 }
 
+/** A click as sent over the wire, kept to be sent again byte for byte (a replay). */
+export interface ClickRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** What {@link SlackSimulator.click} resolves with. */
 export interface ClickResult {
   status: number;
@@ -126,6 +133,8 @@ export interface SlackSimulator {
    * Throws if the message or user is unknown, or the message no longer has the button (unless `force`).
    */
   click(opts: ClickOptions): Promise<ClickResult>;
+  /** The signed request a click would send, without sending it (send it with {@link deliverClick}). */
+  clickRequest(opts: ClickOptions): ClickRequest;
 }
 
 /** Internal: one app installation. */
