@@ -5,6 +5,7 @@ import { createApplyIncidentWrite } from './apply-incident-write';
 import type { ActivityDeps } from './deps';
 import { createMarketplaceActivities } from './marketplace-activities';
 import { createPlanTriage } from './plan-triage';
+import { createPruneDeliveries } from './prune-deliveries';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRecordAudit } from './record-audit';
 import { createSlackMessageActivities } from './slack-messages';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSlackMessageActivities(deps),
     ...createMarketplaceActivities(deps),
     ...createReconcileActivities(deps),
+    pruneWebhookDeliveries: createPruneDeliveries(deps),
   };
 }
 

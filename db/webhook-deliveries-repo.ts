@@ -44,3 +44,17 @@ export async function getDelivery(db: Queryable, tenantId: string, webhookId: st
     ? { tenantId: row.tenant_id, webhookId: row.webhook_id, receivedAt: row.received_at, workflowId: row.workflow_id, bodyDigest: row.body_sha256 }
     : undefined;
 }
+
+/**
+ * Deletes up to `batchSize` deliveries received before `olderThan`, oldest first; returns how
+ * many went. Callers loop until it returns less than the batch, so no single statement holds
+ * locks on a large table for long.
+ */
+export async function pruneDeliveries(db: Queryable, olderThan: Date, batchSize = 1000): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM webhook_deliveries WHERE (tenant_id, webhook_id) IN (
+       SELECT tenant_id, webhook_id FROM webhook_deliveries WHERE received_at < $1 ORDER BY received_at LIMIT $2)`,
+    [olderThan, batchSize],
+  );
+  return rowCount ?? 0;
+}

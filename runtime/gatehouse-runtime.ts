@@ -19,8 +19,10 @@ import { createConnectorLimiter } from '../ratelimit';
 import { loadTenant } from '../tenancy/tenant-context';
 import type { SecretBox } from '../db/secret-box';
 import type { UrlPolicy } from '../tenancy/url-guard';
+import { defaultDeliveryRetentionSeconds, ensurePruneDeliveriesSchedule } from '../temporal/maintenance-schedules';
 import { createReconcileSchedules } from '../temporal/reconcile-schedule-sync';
 import { createGatehouseWorker } from '../temporal/worker';
+import { minimumRetentionSeconds } from '../workflows/prune-types';
 
 export interface RuntimeOptions {
   pool: Pool;
@@ -53,6 +55,8 @@ export interface RuntimeOptions {
    * for the time-skipping test server, which has no Schedule API.
    */
   manageSchedules?: false;
+  /** How long webhook delivery records (the replay record) are kept (default 7 days, at least 1). */
+  webhookDeliveryRetentionSeconds?: number;
 }
 
 export interface Runtime {
@@ -71,6 +75,10 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 }
 
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const retentionSeconds = opts.webhookDeliveryRetentionSeconds ?? defaultDeliveryRetentionSeconds;
+  if (!Number.isInteger(retentionSeconds) || retentionSeconds < minimumRetentionSeconds) {
+    throw new RangeError(`webhook delivery retention must be a whole number of seconds, at least ${minimumRetentionSeconds} (1 day); got ${opts.webhookDeliveryRetentionSeconds}`);
+  }
   const host = opts.host ?? '127.0.0.1';
   // The public URL is needed by the app and the activities, and depends on the bound port: bind first.
   const { createServer } = await import('node:http');
@@ -124,7 +132,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
   await startWorker();
   // Schedules converge on every start: one deleted by hand, or missed while Temporal was down, comes back.
-  if (opts.manageSchedules !== false) await reconcileSchedules.syncAll('startup');
+  if (opts.manageSchedules !== false) {
+    await reconcileSchedules.syncAll('startup');
+    await ensurePruneDeliveriesSchedule(opts.temporalClient, { taskQueue: opts.taskQueue, retentionSeconds }).catch((err: unknown) => opts.logger.error({ err }, 'could not create the webhook delivery retention schedule'));
+  }
 
   return {
     apiUrl,

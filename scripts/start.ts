@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       // A local run trusts the committed development signing key unless told otherwise; a
       // production deployment sets GATEHOUSE_TRUST_DEVELOPMENT_KEYS=false and ships its release key.
       trustDevelopmentKeys: process.env.GATEHOUSE_TRUST_DEVELOPMENT_KEYS !== 'false',
+      ...(process.env.GATEHOUSE_WEBHOOK_RETENTION_DAYS ? { webhookDeliveryRetentionSeconds: Number(process.env.GATEHOUSE_WEBHOOK_RETENTION_DAYS) * 86_400 } : {}),
     });
     cleanups.push(() => runtime.stop());
 

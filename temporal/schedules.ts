@@ -4,13 +4,11 @@
  * Overlap policy SKIP: a pass still running when the next tick comes simply absorbs that tick
  * (the next pass reads from the watermark anyway). Filter with `GatehouseTenant = "<slug>"`.
  */
-import {
-  ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy,
-  type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleUpdateOptions,
-} from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { reconcileIncidents } from '../workflows/reconcile-incidents';
 import { reconcileWorkflowType, type ReconcileInput } from '../workflows/reconcile-types';
 import { tenantKey } from './search-attributes';
+import { upsertSchedule, type ScheduleBody } from './upsert-schedule';
 
 /** What {@link ensureReconcileSchedule} needs to know about the tenant. */
 export interface ReconcileScheduleOptions {
@@ -29,9 +27,7 @@ export function reconcileScheduleId(tenantSlug: string): string {
   return `reconcile-${tenantSlug}`;
 }
 
-type ReconcileAction = ScheduleOptionsStartWorkflowAction<typeof reconcileIncidents>;
-
-function scheduleBody(opts: ReconcileScheduleOptions): Omit<ScheduleUpdateOptions<ReconcileAction>, 'state'> {
+function scheduleBody(opts: ReconcileScheduleOptions): ScheduleBody<typeof reconcileIncidents> {
   if (!Number.isInteger(opts.intervalSeconds) || opts.intervalSeconds < 10) {
     throw new RangeError(`reconciliation interval must be a whole number of seconds, at least 10 (got ${opts.intervalSeconds})`);
   }
@@ -62,21 +58,12 @@ const activeNote = (intervalSeconds: number) => `ServiceNow connection enabled: 
  * Creates the tenant's Schedule, or brings an existing one to these options and unpauses it
  * (the connection is enabled, so it should run). Safe to call any number of times.
  */
-export async function ensureReconcileSchedule(client: Client, opts: ReconcileScheduleOptions): Promise<'created' | 'updated'> {
-  const scheduleId = reconcileScheduleId(opts.tenantSlug);
-  const body = scheduleBody(opts);
-  const state = { paused: false, note: activeNote(opts.intervalSeconds) };
-  try {
-    await client.schedule.create<typeof reconcileIncidents>({
-      scheduleId, ...body, state,
-      memo: { tenantId: opts.tenantId, tenantSlug: opts.tenantSlug, purpose: 'ServiceNow incident reconciliation' },
-    });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update<typeof reconcileIncidents>(() => ({ ...body, state }));
-  return 'updated';
+export function ensureReconcileSchedule(client: Client, opts: ReconcileScheduleOptions): Promise<'created' | 'updated'> {
+  return upsertSchedule<typeof reconcileIncidents>(
+    client, reconcileScheduleId(opts.tenantSlug), scheduleBody(opts),
+    { paused: false, note: activeNote(opts.intervalSeconds) },
+    { tenantId: opts.tenantId, tenantSlug: opts.tenantSlug, purpose: 'ServiceNow incident reconciliation' },
+  );
 }
 
 /** Runs one action of `fn` on the tenant's Schedule; false when the tenant has none. */

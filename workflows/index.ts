@@ -4,3 +4,4 @@ export { installConnector } from './install-connector';
 export { disconnectConnector } from './disconnect-connector';
 export { reconcileIncidents } from './reconcile-incidents';
 export { customWebhookEvent } from './custom-webhook-event';
+export { pruneWebhookDeliveries } from './prune-webhook-deliveries';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type Database } from '../../db/database';
 import { createTenant } from '../../db/tenants-repo';
-import { getDelivery, recordDelivery } from '../../db/webhook-deliveries-repo';
+import { getDelivery, pruneDeliveries, recordDelivery } from '../../db/webhook-deliveries-repo';
 
 describe('webhook deliveries repository', () => {
   let db: Database;
@@ -37,5 +37,23 @@ describe('webhook deliveries repository', () => {
     assert.equal(results.filter((r) => r === 'duplicate').length, 19);
     const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = 'msg_race'`);
     assert.equal(rows[0]?.n, 1);
+  });
+
+  it('prunes deliveries older than the cut-off, in batches, and keeps the newer ones', async () => {
+    const { rows: [before] } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries');
+    await db.pool.query(
+      `INSERT INTO webhook_deliveries (tenant_id, webhook_id, received_at)
+       SELECT $1, 'old_' || g, now() - interval '10 days' - g * interval '1 second' FROM generate_series(1, 2500) g`,
+      [tenantId],
+    );
+    await recordDelivery(db.pool, { tenantId, webhookId: 'msg_recent', workflowId: null });
+    const cutoff = new Date(Date.now() - 7 * 86_400_000);
+    const batches: number[] = [];
+    for (let n = -1; n !== 0;) batches.push(n = await pruneDeliveries(db.pool, cutoff, 1000));
+    assert.deepEqual(batches, [1000, 1000, 500, 0]);
+    const { rows: [after] } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries');
+    assert.equal(after?.n, (before?.n ?? 0) + 1, 'everything newer than the cut-off is kept');
+    assert.ok(await getDelivery(db.pool, tenantId, 'msg_recent'));
+    assert.equal(await getDelivery(db.pool, tenantId, 'old_1'), undefined);
   });
 });

@@ -16,8 +16,11 @@ import pino from 'pino';
 import { listAudit } from '../../db/audit-repo';
 import { SecretBox } from '../../db/secret-box';
 import { startRuntime } from '../../runtime/gatehouse-runtime';
+import { getDelivery, recordDelivery } from '../../db/webhook-deliveries-repo';
+import { pruneDeliveriesScheduleId } from '../../temporal/maintenance-schedules';
 import { createDevServerEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
+import type { PruneDeliveriesResult } from '../../workflows/prune-types';
 import type { ReconcileResult } from '../../workflows/reconcile-types';
 import { reconcileIncidents } from '../../workflows/reconcile-incidents';
 import { triageWorkflowId } from '../../workflows/triage-ids';
@@ -205,5 +208,40 @@ describe('reconciliation schedule on the dev server', { concurrency: false }, ()
     assert.equal(await pauseReconcileSchedule(env.client, 'acme'), false, 'no schedule, nothing to pause');
     assert.equal(await deleteReconcileSchedule(env.client, 'acme'), false);
     await assert.rejects(env.client.workflow.getHandle('reconcile-acme').describe(), WorkflowNotFoundError, 'runs carry the scheduled time in their ids');
+  });
+});
+
+describe('webhook delivery retention on the dev server', () => {
+  it('has an hourly Schedule whose run deletes delivery records past retention and keeps the rest', async () => {
+    const handle = env.client.schedule.getHandle(pruneDeliveriesScheduleId);
+    const described = await handle.describe();
+    assert.equal(described.spec.intervals?.[0]?.every, 3_600_000);
+    assert.equal(described.action.type === 'startWorkflow' ? described.action.workflowType : '', 'pruneWebhookDeliveries');
+    assert.deepEqual(described.action.type === 'startWorkflow' ? described.action.args : [], [{ retentionSeconds: 7 * 86_400 }]);
+
+    await h.db.pool.query(
+      `INSERT INTO webhook_deliveries (tenant_id, webhook_id, received_at) VALUES ($1, 'expired-1', now() - interval '8 days'), ($1, 'expired-2', now() - interval '30 days')`,
+      [h.tenant.id],
+    );
+    await recordDelivery(h.db.pool, { tenantId: h.tenant.id, webhookId: 'kept-1', workflowId: null });
+    await handle.trigger();
+    const result = await eventually('a finished retention run', async () => {
+      const last = (await handle.describe()).info.recentActions.at(-1);
+      if (!last) return undefined;
+      const run = env.client.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
+      return (await run.describe()).status.name === 'COMPLETED' ? (await run.result() as PruneDeliveriesResult) : undefined;
+    });
+    assert.ok(result.deleted >= 2, JSON.stringify(result));
+    assert.equal(await getDelivery(h.db.pool, h.tenant.id, 'expired-1'), undefined);
+    assert.equal(await getDelivery(h.db.pool, h.tenant.id, 'expired-2'), undefined);
+    assert.ok(await getDelivery(h.db.pool, h.tenant.id, 'kept-1'));
+  });
+
+  it('refuses a retention shorter than a day at start-up', async () => {
+    await assert.rejects(startRuntime({
+      pool: h.db.pool, secrets: new SecretBox(randomBytes(32)), masterKey: randomBytes(32), logger: pino({ level: 'silent' }),
+      temporalClient: env.client, workerConnection: env.nativeConnection, namespace: 'default', taskQueue,
+      adminToken: h.adminToken, urlPolicy: { allowInsecure: true }, workflowBundle: bundle, webhookDeliveryRetentionSeconds: 3600,
+    }), /at least 86400 \(1 day\)/);
   });
 });
