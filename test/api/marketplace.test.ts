@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { listAudit } from '../../db/audit-repo';
 import { listSecretNames } from '../../db/secrets-repo';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
+import { slackSignature } from '../simulators/slack';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 
 const suite = useTimeSkippingHarness();
@@ -131,7 +132,12 @@ describe('marketplace', { concurrency: false }, () => {
     assert.deepEqual((result.body.deletedCredentials as string[]).sort(), ['slack_bot_token', 'slack_signing_secret']);
     const names = await listSecretNames(suite.h.db.pool, suite.h.tenant.id);
     assert.ok(!names.includes('slack_bot_token') && !names.includes('slack_signing_secret'));
-    const interactivity = await fetch(suite.h.interactivityUrl, { method: 'POST', body: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    // Even correctly signed (with the secret it had), a request to the route is refused now.
+    const at = Math.floor(Date.now() / 1000);
+    const interactivity = await fetch(suite.h.interactivityUrl, {
+      method: 'POST', body: 'payload=%7B%7D',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(at), 'x-slack-signature': slackSignature(suite.h.signingSecret, at, 'payload=%7B%7D') },
+    });
     assert.equal(interactivity.status, 401, 'the Slack route is gone');
     const view = await installState('slack', (v) => v.install.status === 'disconnected');
     assert.deepEqual(view.install.enabledActions, []);

@@ -40,6 +40,6 @@ export async function deliverClick(request: ClickRequest): Promise<ClickResult> 
 }
 
 /** Delivers a button click to an app's interactivity URL exactly as Slack does. */
-export function sendClick(store: SlackStore, baseUrl: string, opts: ClickOptions): Promise<ClickResult> {
+export async function sendClick(store: SlackStore, baseUrl: string, opts: ClickOptions): Promise<ClickResult> {
   return deliverClick(buildClickRequest(store, baseUrl, opts));
 }
