@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { GitHubClient } from '../connectors/github/client';
 import { getInstall } from '../db/installs-repo';
-import { requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
+import { gateFor, requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
 import { secretNames } from './tenant-settings';
 import { assertSafeTenantUrl } from './url-guard';
 
@@ -33,5 +33,6 @@ export async function githubClientFor(deps: TenantDeps, tenant: TenantContext): 
   const config = await githubConfigFor(deps, tenant);
   await assertSafeTenantUrl(config.baseUrl, deps.urlPolicy);
   const privateKey = await requireSecret(deps, tenant, secretNames.githubAppPrivateKey);
-  return { client: new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl }), config };
+  const gate = gateFor(deps, tenant, 'github');
+  return { client: new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, ...(gate ? { gate } : {}) }), config };
 }

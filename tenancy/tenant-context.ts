@@ -3,7 +3,9 @@
  * just in time. Secrets stay inside the activity process: they never enter workflow payloads.
  */
 import type { Pool } from 'pg';
-import { WebClient } from '@slack/web-api';
+import { GatedWebClient } from '../connectors/slack/gated-web-client';
+import { ungated, type CallGate } from '../connectors/framework/call-gate';
+import type { WebClient } from '@slack/web-api';
 import { ServiceNowClient } from '../connectors/servicenow/client';
 import type { ServiceNowCredentials } from '../connectors/servicenow/auth';
 import { getTenantById } from '../db/tenants-repo';
@@ -56,9 +58,13 @@ export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContex
     const clientSecret = await requireSecret(deps, tenant, secretNames.serviceNowClientSecret);
     credentials = { kind: 'oauth', username: sn.username, password, clientId: sn.clientId, clientSecret };
   }
+  return new ServiceNowClient(sn.instanceUrl, credentials, gateFor(deps, tenant, 'servicenow'));
+}
+
+/** The tenant's rate-limit gate for one connector's calls, or undefined when no limiter is configured. */
+export function gateFor(deps: TenantDeps, tenant: TenantContext, connector: string): CallGate | undefined {
   const limiter = deps.limiter;
-  const gate = limiter ? <T>(call: () => Promise<T>) => limiter.run({ tenantId: tenant.id, connector: 'servicenow' }, call) : undefined;
-  return new ServiceNowClient(sn.instanceUrl, credentials, gate);
+  return limiter ? (call) => limiter.run({ tenantId: tenant.id, connector }, call) : undefined;
 }
 
 export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {
@@ -66,9 +72,9 @@ export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): P
   await assertSafeTenantUrl(base, deps.urlPolicy);
   const token = await requireSecret(deps, tenant, secretNames.slackBotToken);
   // Temporal's retry policy is the one retry layer: the client surfaces 429s instead of sleeping.
-  return new WebClient(token, {
+  return new GatedWebClient(token, {
     slackApiUrl: base.endsWith('/') ? base : `${base}/`,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-  });
+  }, gateFor(deps, tenant, 'slack') ?? ungated);
 }

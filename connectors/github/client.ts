@@ -12,6 +12,7 @@
  */
 import type { Octokit } from '@octokit/core';
 import { z } from 'zod';
+import { ungated, type CallGate } from '../framework/call-gate';
 import { GitHubApiError } from './errors';
 import { loadOctokit } from './octokit-modules';
 import { toGitHubApiError, type FailedCall } from './request-error';
@@ -40,6 +41,12 @@ export interface GitHubClientOptions {
   now?: () => number;
   /** Default: Octokit's warnings are dropped (every failure still surfaces as a typed error). */
   log?: GitHubClientLogger;
+  /**
+   * Runs each request under the tenant's shared rate limit; default: directly. A request that
+   * first mints an installation token takes one slot for both calls, so a gate with one
+   * concurrent slot cannot deadlock on its own mint.
+   */
+  gate?: CallGate;
 }
 
 /** Query and path parameters of a request, Octokit-style (`{owner}` in the route is filled from `owner`). */
@@ -101,6 +108,7 @@ export class GitHubClient {
   readonly installationId: number;
   readonly #options: GitHubClientOptions;
   readonly #now: () => number;
+  readonly #gate: CallGate;
   #ready: Promise<Ready> | undefined;
   #token: CachedToken | undefined;
   #minting: Promise<Octokit> | undefined;
@@ -113,10 +121,15 @@ export class GitHubClient {
     this.installationId = options.installationId;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#gate = options.gate ?? ungated;
   }
 
   /** A request authenticated as the app (JWT): `/app`, `/app/installations/…`, `/repos/{o}/{r}/installation`. */
-  async requestAsApp(route: string, params: GitHubRequestParams = {}): Promise<GitHubResponse> {
+  requestAsApp(route: string, params: GitHubRequestParams = {}): Promise<GitHubResponse> {
+    return this.#gate(() => this.#requestAsApp(route, params));
+  }
+
+  async #requestAsApp(route: string, params: GitHubRequestParams): Promise<GitHubResponse> {
     const call = this.#call('app', route, params);
     try {
       const { app } = await this.#load();
@@ -128,7 +141,11 @@ export class GitHubClient {
   }
 
   /** A request authenticated as the installation (token), e.g. `GET /repos/{owner}/{repo}/pulls`. */
-  async request(route: string, params: GitHubRequestParams = {}, options: GitHubCallOptions = {}): Promise<GitHubResponse> {
+  request(route: string, params: GitHubRequestParams = {}, options: GitHubCallOptions = {}): Promise<GitHubResponse> {
+    return this.#gate(() => this.#request(route, params, options));
+  }
+
+  async #request(route: string, params: GitHubRequestParams, options: GitHubCallOptions): Promise<GitHubResponse> {
     const octokit = await this.installationOctokit();
     const call = this.#call('installation', route, params, options.permission);
     try {

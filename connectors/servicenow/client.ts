@@ -3,6 +3,7 @@
  * one retry layer); it turns every failure into a typed {@link ServiceNowApiError}.
  */
 import { z } from 'zod';
+import { ungated, type CallGate } from '../framework/call-gate';
 import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
 import { ServiceNowApiError, codeForStatus } from './errors';
 import { parseIncident, type Incident } from './incident';
@@ -24,12 +25,6 @@ export interface JournalEntry {
 /** Fields Gatehouse may write on an incident. */
 export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 'category' | 'subcategory' | 'impact' | 'urgency' | 'work_notes', string>>;
 
-/**
- * Runs one API call under the tenant's shared rate limit (see ratelimit/). The default runs it
- * directly; the activity layer passes the Postgres-backed limiter.
- */
-export type CallGate = <T>(call: () => Promise<T>) => Promise<T>;
-const ungated: CallGate = (call) => call();
 
 export class ServiceNowClient {
   private readonly auth: ServiceNowAuth;

@@ -5,7 +5,7 @@
  */
 import { FaultQueue } from './faults';
 import { RateLimiter } from './rate-limiter';
-import { RequestCounter } from './request-counter';
+import { RequestCounter } from '../shared/request-counter';
 import { Seeder } from './seed';
 import { closeServer, createApp, listen } from './server';
 import { Store } from './store';
@@ -62,6 +62,7 @@ export async function startGitHubSimulator(opts: GitHubSimulatorOptions = {}): P
     setRateLimit: (config) => rateLimiter.configure(config),
     issuedTokens: () => tokens.issued(),
     requestCounts: () => counter.snapshot(),
+    requestTimeline: () => counter.timeline(),
     resetRequestCounts: () => counter.reset(),
     faults,
   };

@@ -11,7 +11,7 @@ import type { RateLimiter } from './rate-limiter';
 import { rateLimitRoutes } from './rate-limit-routes';
 import { repoRoutes } from './repo-routes';
 import { contextOf } from './request-context';
-import type { RequestCounter } from './request-counter';
+import type { RequestCounter } from '../shared/request-counter';
 import { sendError } from './respond';
 import type { Store } from './store';
 import type { TokenStore } from './token-store';

@@ -167,6 +167,8 @@ export interface GitHubSimulator {
   issuedTokens(): string[];
   /** Requests received, by `"METHOD /path"` (no query, no `/api/v3` prefix). */
   requestCounts(): Record<string, number>;
+  /** Every request with the wall-clock time it arrived (ms), oldest first: for rate assertions. */
+  requestTimeline(): Array<{ at: number; key: string }>;
   /** Forgets all request counts. */
   resetRequestCounts(): void;
   /** Fault injection; each fault is consumed by the matching requests, in order. */

@@ -7,7 +7,7 @@ import { FaultQueue, type FaultInjector } from './faults';
 import { toIncidentRecord } from './incident-record';
 import { IncidentService } from './incident-service';
 import { RateLimitRule, type RateLimitRuleConfig } from './rate-limit-rule';
-import { RequestCounter } from './request-counter';
+import { RequestCounter } from '../shared/request-counter';
 import { closeServer, createApp, listen } from './server';
 import { Store } from './store';
 import { TokenStore } from './token-store';

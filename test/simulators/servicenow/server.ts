@@ -8,7 +8,7 @@ import type { FaultQueue } from './faults';
 import type { IncidentService } from './incident-service';
 import { oauthRoutes } from './oauth-routes';
 import type { RateLimitRule } from './rate-limit-rule';
-import type { RequestCounter } from './request-counter';
+import type { RequestCounter } from '../shared/request-counter';
 import { sendError } from './respond';
 import type { Store } from './store';
 import { tableRoutes } from './table-routes';

@@ -58,6 +58,7 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Pro
     messages: (channel) => store.messages(channel),
     ephemerals: (user) => store.ephemerals(user),
     callCounts: () => store.callCounts(),
+    callTimeline: () => store.callTimeline(),
     rateLimit: (method, count, retryAfterSeconds) => faults.add(method, count, { kind: 'ratelimited', retryAfterSeconds }),
     failNext: (method, count, error) => faults.add(method, count, { kind: 'error', error }),
     click: (clickOpts) => sendClick(store, url, clickOpts),

@@ -48,6 +48,7 @@ export class SlackStore {
   private readonly ephemeralList: EphemeralMessage[] = [];
   private readonly responseUrls = new Map<string, ResponseUrlRecord>();
   private readonly calls = new Map<string, number>();
+  private readonly callLog: Array<{ at: number; method: string }> = [];
   /** Message ts counter in units of 100 µs; deterministic so test output is stable. */
   private tsCounter = 0;
   private idCounter = 0;
@@ -230,9 +231,15 @@ export class SlackStore {
     return undefined;
   }
 
-  /** Counts one Web API call. */
+  /** Counts one Web API call and notes when it arrived. */
   countCall(method: string): void {
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    this.callLog.push({ at: Date.now(), method });
+  }
+
+  /** Web API calls with the wall-clock time each arrived (ms), oldest first. */
+  callTimeline(): Array<{ at: number; method: string }> {
+    return [...this.callLog];
   }
 
   /** Web API call counts by method. */

@@ -123,6 +123,8 @@ export interface SlackSimulator {
   ephemerals(user?: string): EphemeralMessage[];
   /** Count of Web API calls by method name, e.g. { "chat.postMessage": 2 }; faulted calls count too. */
   callCounts(): Record<string, number>;
+  /** Every Web API call with the wall-clock time it arrived (ms), oldest first; faulted calls too. */
+  callTimeline(): Array<{ at: number; method: string }>;
   /** Next `count` calls of `method` answer HTTP 429 with Retry-After: retryAfterSeconds and body {"ok":false,"error":"ratelimited"}. */
   rateLimit(method: string, count: number, retryAfterSeconds: number): void;
   /** Next `count` calls of `method` answer {"ok":false,"error": error}. */

@@ -5,7 +5,7 @@ export class RequestCounter {
   private counts = new Map<string, number>();
   private log: Array<{ at: number; key: string }> = [];
 
-  /** Middleware that records the request before anything can answer it. */
+  /** Middleware that records the request before anything can answer it (mounted after any `/api/v3` prefix is stripped). */
   middleware(): RequestHandler {
     return (req, _res, next) => {
       const key = `${req.method} ${req.path}`;
