@@ -13,6 +13,7 @@ import { appendAudit } from '../db/audit-repo';
 import { recordWrite } from '../db/write-log-repo';
 import { loadTenant, serviceNowClientFor } from '../tenancy/tenant-context';
 import { workNoteMarker } from '../triage/propose-changes';
+import { runKey } from '../workflows/triage-ids';
 import type { ActionWriteResult, FieldWriteResult, ProposedAction, WriteOutcome } from '../triage/types';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
@@ -20,6 +21,8 @@ import { withFailureMapping } from './failures';
 export interface ApplyIncidentWriteInput {
   tenantId: string;
   workflowId: string;
+  /** The Temporal run: its writes and its work note are this run's, not an earlier run's of the same id. */
+  runId: string;
   sysId: string;
   action: ProposedAction;
   approver: string;
@@ -40,7 +43,7 @@ function shadowFields(action: ProposedAction): FieldWriteResult[] {
 
 async function addWorkNote(client: ServiceNowClient, input: ApplyIncidentWriteInput): Promise<FieldWriteResult[]> {
   const note = input.action.changes[0]?.to ?? '';
-  const found = await client.findWorkNotes(input.sysId, workNoteMarker(input.workflowId));
+  const found = await client.findWorkNotes(input.sysId, workNoteMarker(runKey(input.workflowId, input.runId)));
   if (found.length === 0) await client.updateIncident(input.sysId, { work_notes: note });
   return [{ field: 'work_notes', before: '', after: note, outcome: found.length ? 'already_applied' : 'applied' }];
 }
@@ -80,7 +83,7 @@ export function createApplyIncidentWrite(deps: ActivityDeps) {
       const attempt = Context.current().info.attempt;
       for (const field of fields) {
         await recordWrite(deps.pool, {
-          tenantId: input.tenantId, workflowId: input.workflowId, incidentSysId: input.sysId,
+          tenantId: input.tenantId, workflowId: input.workflowId, runId: input.runId, incidentSysId: input.sysId,
           action: input.action.actionId, field: field.field, beforeValue: field.before, afterValue: field.after,
           status: field.outcome, detail: { attempt, ...(field.currentValue !== undefined ? { currentValue: field.currentValue } : {}) },
         });

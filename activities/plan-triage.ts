@@ -17,7 +17,7 @@ import { findSelfApprovers } from './requester-exclusions';
 export interface PlanTriageInput {
   tenantId: string;
   sysId: string;
-  /** Unique per run; embedded in the work note so a retried write can find it. */
+  /** Unique per run (see runKey); embedded in the work note so a retried write can find it. */
   runKey: string;
 }
 

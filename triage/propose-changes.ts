@@ -16,9 +16,9 @@ function change(incident: Incident, field: keyof Incident['fields'], to: string 
   return [{ field, from: incident.fields[field], to, ...(toLabel ? { toLabel } : {}) }];
 }
 
-/** The text marker that lets a retried write find the note it already added. */
-export function workNoteMarker(runKey: string): string {
-  return `[gatehouse:${runKey}]`;
+/** The text marker that lets a retried write find the note its run already added. */
+export function workNoteMarker(key: string): string {
+  return `[gatehouse:${key}]`;
 }
 
 function describe(changes: FieldChange[]): string {
@@ -27,7 +27,7 @@ function describe(changes: FieldChange[]): string {
     .join('; ');
 }
 
-export function proposeChanges(incident: Incident, rule: RoutingRule, runKey: string): ProposedWrite[] {
+export function proposeChanges(incident: Incident, rule: RoutingRule, key: string): ProposedWrite[] {
   const set = rule.set;
   const assignment = [
     ...change(incident, 'assignment_group', set.assignmentGroup, set.assignmentGroupName),
@@ -53,7 +53,7 @@ export function proposeChanges(incident: Incident, rule: RoutingRule, runKey: st
   if (writes.length === 0) return writes;
 
   const summary = writes.map((w) => describe(w.changes)).join('; ');
-  const note = `Gatehouse triage (rule "${rule.name}"): ${summary}. Applied after approval in Slack. ${workNoteMarker(runKey)}`;
+  const note = `Gatehouse triage (rule "${rule.name}"): ${summary}. Applied after approval in Slack. ${workNoteMarker(key)}`;
   writes.push({ actionId: 'servicenow.incident.add_work_note', changes: [{ field: 'work_notes', from: '', to: note }] });
   return writes;
 }

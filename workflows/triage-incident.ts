@@ -13,6 +13,7 @@ import type {
 } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal, incidentChangedSignal, stateQuery } from './messages';
+import { runKey } from './triage-ids';
 import { triggerSchema } from './trigger-schema';
 
 // An attempt's duration is bounded by the clients' own timeouts (15 s per HTTP call, at most a
@@ -29,7 +30,7 @@ const writes = proxyActivities<Activities>({
 });
 
 export async function triageIncident(input: TriageInput): Promise<TriageResult> {
-  const workflowId = workflowInfo().workflowId;
+  const { workflowId, runId } = workflowInfo();
   const state: TriageState = {
     status: 'received', tenantSlug: input.tenantSlug,
     incidentNumber: input.trigger.number ?? input.trigger.sysId, refusedDecisions: [], writes: [],
@@ -70,7 +71,7 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     }
 
     setStatus('planning');
-    const plan = await reads.planTriage({ tenantId: input.tenantId, sysId: trigger.data.sysId, runKey: workflowId });
+    const plan = await reads.planTriage({ tenantId: input.tenantId, sysId: trigger.data.sysId, runKey: runKey(workflowId, runId) });
     state.plan = plan;
     state.incidentNumber = plan.incident.number;
     upsertSearchAttributes([{ key: incidentKey, value: plan.incident.number }]);
@@ -143,7 +144,7 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     await report('writing', `approved by ${decision.approver}; writing to ServiceNow…`);
     for (const action of runnable) {
       const result: ActionWriteResult = await writes.applyIncidentWrite({
-        tenantId: input.tenantId, workflowId, sysId: plan.incident.sysId, action, approver: decision.approver,
+        tenantId: input.tenantId, workflowId, runId, sysId: plan.incident.sysId, action, approver: decision.approver,
       });
       state.writes.push(result);
     }

@@ -14,7 +14,7 @@ describe('write log repository', () => {
   after(async () => { await db?.close(); });
 
   const write = (overrides: Partial<NewWrite>): NewWrite => ({
-    tenantId, workflowId: 'wf-1', incidentSysId: 'sys-1', action: 'servicenow.incident.assign', field: 'assignment_group',
+    tenantId, workflowId: 'wf-1', runId: 'run-1', incidentSysId: 'sys-1', action: 'servicenow.incident.assign', field: 'assignment_group',
     beforeValue: 'Service Desk', afterValue: 'Network', status: 'applied', detail: { attempt: 1 }, ...overrides,
   });
 
@@ -23,7 +23,7 @@ describe('write log repository', () => {
     assert.equal(first.inserted, true);
     const [row] = await listWrites(db.pool, { workflowId: 'wf-1' });
     assert.deepEqual({ ...row, createdAt: undefined }, {
-      id: first.id, tenantId, workflowId: 'wf-1', incidentSysId: 'sys-1', action: 'servicenow.incident.assign', field: 'assignment_group',
+      id: first.id, tenantId, workflowId: 'wf-1', runId: 'run-1', incidentSysId: 'sys-1', action: 'servicenow.incident.assign', field: 'assignment_group',
       beforeValue: 'Service Desk', afterValue: 'Network', status: 'applied', detail: { attempt: 1 }, createdAt: undefined,
     });
   });
@@ -54,6 +54,15 @@ describe('write log repository', () => {
     assert.equal((await listWrites(db.pool, { tenantId })).length, 3);
     assert.deepEqual(await listWrites(db.pool, { tenantId: '00000000-0000-4000-8000-000000000000' }), []);
     assert.deepEqual(await listWrites(db.pool, { tenantId: 'nope' }), []);
+  });
+
+  it('keeps a later run of the same workflow id apart, with its own prior values', async () => {
+    // The incident is triaged again after the first run closed: same workflow id, new run.
+    await recordWrite(db.pool, write({ workflowId: 'wf-3', runId: 'run-a', beforeValue: 'Service Desk', afterValue: 'Network' }));
+    await recordWrite(db.pool, write({ workflowId: 'wf-3', runId: 'run-b', beforeValue: 'Hardware', afterValue: 'Network' }));
+    const rows = await listWrites(db.pool, { workflowId: 'wf-3' });
+    assert.deepEqual(rows.map((r) => [r.runId, r.beforeValue]), [['run-a', 'Service Desk'], ['run-b', 'Hardware']]);
+    assert.deepEqual((await listWrites(db.pool, { workflowId: 'wf-3', runId: 'run-b' })).map((r) => r.beforeValue), ['Hardware']);
   });
 
   it('refuses an unknown status', async () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { listWrites } from '../../db/write-log-repo';
 import { createTimeSkippingEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
@@ -85,6 +86,12 @@ describe('triage run', { concurrency: false }, () => {
     const notes = h.sn.journal(incident.sys_id, 'work_notes');
     assert.equal(notes.length, 1);
     assert.match(notes[0]!.value, /Gatehouse triage/);
+    // The marker names the run, not only the workflow id, which a later triage of the incident reuses.
+    const { runId } = await env.client.workflow.getHandle(workflowId).describe();
+    assert.ok(notes[0]!.value.endsWith(`[gatehouse:${workflowId}/${runId}]`), notes[0]!.value);
+    const logged = await listWrites(h.db.pool, { workflowId });
+    assert.deepEqual(logged.map((w) => w.field).sort(), ['assignment_group', 'category', 'impact', 'urgency', 'work_notes']);
+    assert.ok(logged.every((w) => w.runId === runId), 'the write log names the run');
 
     const final = approvalMessage(h.slack);
     assert.equal(hasButtons(final), false, 'buttons are gone once decided');
