@@ -46,9 +46,32 @@ export interface IncidentSummary {
   updatedBy: string;
 }
 
+/** What a revert run undoes: one closed triage run, asked for by someone, for a reason. */
+export interface RevertTarget {
+  /** The triage run's workflow id and run id (the id is reused by later triages of the incident). */
+  workflowId: string;
+  runId: string;
+  /** Slack user id of the person who asked for the revert: they may not approve it themselves. */
+  requestedBy: string;
+  reason: string;
+}
+
+/** A field a revert leaves alone, and why. */
+export interface FieldLeftAlone {
+  field: string;
+  reason: 'changed_since' | 'already_reverted';
+  /** The value in ServiceNow now, and the one the triage run wrote. */
+  currentValue: string;
+  writtenValue: string;
+}
+
 export interface TriagePlan {
   incident: IncidentSummary;
   ruleName?: string;
+  /** Set when the plan undoes an earlier triage run rather than triaging the incident. */
+  revertOf?: RevertTarget;
+  /** For a revert: fields the triage run wrote that the revert does not touch. */
+  leftAlone?: FieldLeftAlone[];
   actions: ProposedAction[];
   /**
    * Who decides (approvers already exclude the incident's caller and opener), how many must
@@ -78,6 +101,15 @@ export interface TriageInput {
   tenantId: string;
   tenantSlug: string;
   trigger: TriageTrigger;
+}
+
+/** Input of the revert run (`revertTriageRun`). */
+export interface RevertInput {
+  tenantId: string;
+  tenantSlug: string;
+  /** The incident whose triage is reverted. */
+  sysId: string;
+  target: RevertTarget;
 }
 
 export type DecisionChannel = 'slack' | 'api' | 'temporal';

@@ -13,3 +13,31 @@ export function triageWorkflowId(tenantSlug: string, incidentSysId: string): str
 export function runKey(workflowId: string, runId: string): string {
   return `${workflowId}/${runId}`;
 }
+
+/** One revert run per incident at a time; the id is reused by a later revert of a later triage. */
+export function revertWorkflowId(tenantSlug: string, incidentSysId: string): string {
+  return `revert-${tenantSlug}-${incidentSysId}`;
+}
+
+/** What a run id says about itself. */
+export interface RunIdParts {
+  kind: 'triage' | 'revert';
+  tenantSlug: string;
+  sysId: string;
+}
+
+/**
+ * The kind, tenant and incident of a triage or revert workflow id, or undefined for any other
+ * id. Unambiguous although slugs contain dashes: a sys_id is exactly 32 hex characters, so
+ * tenant "acme" never claims "triage-acme-corp-…".
+ */
+export function parseRunWorkflowId(workflowId: string): RunIdParts | undefined {
+  const match = /^(triage|revert)-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)-([0-9a-f]{32})$/.exec(workflowId);
+  if (!match) return undefined;
+  return { kind: match[1] === 'triage' ? 'triage' : 'revert', tenantSlug: match[2]!, sysId: match[3]! };
+}
+
+/** Whether a run id (from a Slack button, say) names a run of this tenant; forged or foreign ids do not. */
+export function isTenantRun(workflowId: string, tenantSlug: string): boolean {
+  return parseRunWorkflowId(workflowId)?.tenantSlug === tenantSlug;
+}

@@ -7,7 +7,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { approveActionId, decodeButtonValue, denyActionId } from '../../connectors/slack/action-ids';
 import { decideSignal, stateQuery } from '../../workflows/messages';
-import { triageWorkflowId } from '../../workflows/triage-ids';
+import { isTenantRun } from '../../workflows/triage-ids';
 
 export interface DecisionHandlerContext {
   temporal: Client;
@@ -22,7 +22,7 @@ export function registerDecisionHandler(app: App, ctx: DecisionHandlerContext): 
       const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(ctx.onError);
       const value = decodeButtonValue(action.value);
       // A button from another tenant's run (or a forged value) must not reach that run.
-      const ownRun = value && value.workflowId.startsWith(triageWorkflowId(ctx.tenant.slug, ''));
+      const ownRun = value && isTenantRun(value.workflowId, ctx.tenant.slug);
       if (!value || !ownRun || (ctx.tenant.teamId && body.team?.id !== ctx.tenant.teamId)) {
         await tell('This button does not belong to an approval request of this workspace.');
         return;
