@@ -7,12 +7,25 @@ import { serviceNowActions, serviceNowConnectorId } from '../connectors/servicen
 import type { ServiceNowClient } from '../connectors/servicenow/client';
 import type { Incident } from '../connectors/servicenow/incident';
 import { combineApprovals, evaluatePolicy } from '../policy/evaluate-policy';
-import { slackClientFor, type TenantContext } from '../tenancy/tenant-context';
+import { loadTenant, serviceNowClientFor, slackClientFor, type TenantContext } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
 import type { ProposedWrite } from '../triage/propose-changes';
 import type { ExcludedApprover, TriagePlan } from '../triage/types';
 import type { ActivityDeps } from './deps';
+import { requireVerified } from './failures';
 import { findSelfApprovers } from './requester-exclusions';
+
+/**
+ * The tenant, its ServiceNow client and the incident as it is now — after checking that the
+ * connectors an approval run uses are verified (an unsigned or tampered one stops here).
+ */
+export async function loadIncidentContext(deps: ActivityDeps, tenantId: string, sysId: string): Promise<{ tenant: TenantContext; serviceNow: ServiceNowClient; incident: Incident }> {
+  requireVerified(deps, serviceNowConnectorId);
+  requireVerified(deps, 'slack');
+  const tenant = await loadTenant(deps, tenantId);
+  const serviceNow = await serviceNowClientFor(deps, tenant);
+  return { tenant, serviceNow, incident: await serviceNow.getIncident(sysId) };
+}
 
 /** A plan without what only triage or only a revert knows. */
 export type ApprovalPlan = Omit<TriagePlan, 'ruleName' | 'revertOf' | 'leftAlone'>;

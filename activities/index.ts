@@ -4,6 +4,7 @@
 import { createApplyIncidentWrite } from './apply-incident-write';
 import type { ActivityDeps } from './deps';
 import { createMarketplaceActivities } from './marketplace-activities';
+import { createPlanRevert } from './plan-revert';
 import { createPlanTriage } from './plan-triage';
 import { createPruneDeliveries } from './prune-deliveries';
 import { createReconcileActivities } from './reconcile-activities';
@@ -13,6 +14,7 @@ import { createSlackMessageActivities } from './slack-messages';
 export function createActivities(deps: ActivityDeps) {
   return {
     planTriage: createPlanTriage(deps),
+    planRevert: createPlanRevert(deps),
     applyIncidentWrite: createApplyIncidentWrite(deps),
     recordAudit: createRecordAudit(deps),
     ...createSlackMessageActivities(deps),

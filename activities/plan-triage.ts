@@ -3,14 +3,12 @@
  * tenant's routing rules, proposes the writes, and hands them to the shared approval planning
  * (policy per action, who may approve).
  */
-import { serviceNowConnectorId } from '../connectors/servicenow/actions';
-import { loadTenant, serviceNowClientFor } from '../tenancy/tenant-context';
 import { proposeChanges } from '../triage/propose-changes';
 import { matchRule } from '../triage/routing-rules';
 import type { TriagePlan } from '../triage/types';
-import { planApproval } from './approval-plan';
+import { loadIncidentContext, planApproval } from './approval-plan';
 import type { ActivityDeps } from './deps';
-import { requireVerified, withFailureMapping } from './failures';
+import { withFailureMapping } from './failures';
 
 export interface PlanTriageInput {
   tenantId: string;
@@ -22,12 +20,7 @@ export interface PlanTriageInput {
 export function createPlanTriage(deps: ActivityDeps) {
   return async function planTriage(input: PlanTriageInput): Promise<TriagePlan> {
     return withFailureMapping(async () => {
-      // Only verified connectors run: an unsigned or tampered ServiceNow or Slack connector stops here.
-      requireVerified(deps, serviceNowConnectorId);
-      requireVerified(deps, 'slack');
-      const tenant = await loadTenant(deps, input.tenantId);
-      const serviceNow = await serviceNowClientFor(deps, tenant);
-      const incident = await serviceNow.getIncident(input.sysId);
+      const { tenant, serviceNow, incident } = await loadIncidentContext(deps, input.tenantId, input.sysId);
       const rule = matchRule(tenant.settings.routing.rules, incident);
       const proposals = rule ? proposeChanges(incident, rule, input.runKey) : [];
       const plan = await planApproval({ deps, tenant, serviceNow, incident, proposals });

@@ -5,3 +5,4 @@ export { disconnectConnector } from './disconnect-connector';
 export { reconcileIncidents } from './reconcile-incidents';
 export { customWebhookEvent } from './custom-webhook-event';
 export { pruneWebhookDeliveries } from './prune-webhook-deliveries';
+export { revertTriageRun } from './revert-triage-run';

@@ -18,3 +18,4 @@ export const incidentChangedSignal = defineSignal<[TriageTrigger]>('incidentChan
 export const stateQuery = defineQuery<TriageState>('state');
 
 export const triageWorkflowType = 'triageIncident';
+export const revertWorkflowType = 'revertTriageRun';

@@ -1,6 +1,7 @@
 /**
  * Admin API for runs: live state (the workflow's `state` query), a decision (POST only, relayed
- * as the `decide` signal and judged by the run like any other), and the run's audit trail.
+ * as the `decide` signal and judged by the run like any other), the run's audit trail, and the
+ * revert of a closed triage run (itself an approval run).
  */
 import express, { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -9,12 +10,20 @@ import { listAudit } from '../../db/audit-repo';
 import { decideSignal, stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { startRevert } from './start-revert';
 
 const decisionSchema = z.object({
   approver: z.string().min(1).max(100),
   decision: z.enum(['approve', 'deny']),
   requestId: z.string().min(1).max(100).optional(),
   reason: z.string().max(1000).optional(),
+});
+
+const revertSchema = z.object({
+  // A Slack user id: the person asking may not approve their own revert.
+  requestedBy: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'requestedBy: the Slack user id of the person asking (e.g. U0123ABCD)'),
+  reason: z.string().trim().min(1).max(500),
+  runId: z.string().uuid().optional(),
 });
 
 export function runsRouter(deps: ApiDeps): Router {
@@ -49,6 +58,19 @@ export function runsRouter(deps: ApiDeps): Router {
       if (err instanceof WorkflowNotFoundError) throw notFound(req.params.workflowId);
       throw err;
     }
+  });
+
+  router.post('/admin/runs/:workflowId/revert', async (req, res) => {
+    const parsed = revertSchema.safeParse(req.body);
+    if (!parsed.success) throw new HttpError(422, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const started = await startRevert(deps, {
+      triageWorkflowId: req.params.workflowId, requestedBy: parsed.data.requestedBy, reason: parsed.data.reason,
+      ...(parsed.data.runId ? { triageRunId: parsed.data.runId } : {}),
+    });
+    res.status(202).json({
+      status: 'approval_requested', workflowId: started.workflowId, reverts: { workflowId: req.params.workflowId, runId: started.triageRunId },
+      note: 'the revert is approved in Slack like any write; read /admin/runs/<workflowId> for its state',
+    });
   });
 
   router.get('/admin/runs/:workflowId/audit', async (req, res) => {

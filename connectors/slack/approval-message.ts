@@ -22,16 +22,30 @@ function actionSection(action: ProposedAction): Block {
 
 function incidentSection(plan: TriagePlan): Block {
   const i = plan.incident;
+  const origin = plan.revertOf
+    ? mrkdwn(`*Revert asked for by*\n<@${escapeMrkdwn(plan.revertOf.requestedBy)}>`)
+    : mrkdwn(`*Routing rule*\n${escapeMrkdwn(plan.ruleName ?? '—')}`);
   return {
     type: 'section',
     text: mrkdwn(clip(`*${escapeMrkdwn(i.number)}*: ${escapeMrkdwn(i.shortDescription || '(no short description)')}`)),
     fields: [
       mrkdwn(`*Priority* (when requested)\n${escapeMrkdwn(priorityLabels[i.priority] ?? (i.priority || '—'))}`),
       mrkdwn(`*State*\n${escapeMrkdwn(stateLabels[i.state] ?? (i.state || '—'))}`),
-      mrkdwn(`*Routing rule*\n${escapeMrkdwn(plan.ruleName ?? '—')}`),
+      origin,
       mrkdwn(`*Last updated by*\n${escapeMrkdwn(i.updatedBy || '—')}`),
     ],
   };
+}
+
+/** For a revert: which run it undoes, why, and which of that run's fields it leaves alone. */
+function revertSection(plan: TriagePlan): Block[] {
+  const target = plan.revertOf;
+  if (!target) return [];
+  const leftAlone = (plan.leftAlone ?? []).map((f) => f.reason === 'already_reverted'
+    ? `• *${f.field}*: left alone, it already holds its earlier value`
+    : `• *${f.field}*: left alone, changed since the triage (now ${escapeMrkdwn(f.currentValue || '(empty)')}, triage wrote ${escapeMrkdwn(f.writtenValue || '(empty)')})`);
+  const text = `*Reverts triage run* \`${target.workflowId}/${target.runId}\`\n*Reason*: ${escapeMrkdwn(target.reason)}${leftAlone.length ? `\n${leftAlone.join('\n')}` : ''}`;
+  return [{ type: 'section', text: mrkdwn(clip(text)) }];
 }
 
 function approverLine(plan: TriagePlan): string {
@@ -41,15 +55,21 @@ function approverLine(plan: TriagePlan): string {
   return `${need} ${a.approvers.map((id) => `<@${id}>`).join(', ')}${excluded} · ${a.tier} risk, group ${a.group}`;
 }
 
+/** What the run asks to do, in a few words: "triage of INC…" or "revert of the triage of INC…". */
+function subject(plan: TriagePlan): string {
+  return `${plan.revertOf ? 'revert of the triage of' : 'triage of'} ${plan.incident.number}`;
+}
+
 export function approvalRequestText(plan: TriagePlan): string {
-  return `Approval needed: triage of ${plan.incident.number} (${plan.actions.length} proposed change${plan.actions.length === 1 ? '' : 's'})`;
+  return `Approval needed: ${subject(plan)} (${plan.actions.length} proposed change${plan.actions.length === 1 ? '' : 's'})`;
 }
 
 export function approvalRequestBlocks(input: { plan: TriagePlan; workflowId: string; requestId: string; expiresAt: string }): Block[] {
   const value = encodeButtonValue({ workflowId: input.workflowId, requestId: input.requestId });
   return [
-    { type: 'header', text: plain(clip(`Approval needed: ${input.plan.incident.number}`, 150)) },
+    { type: 'header', text: plain(clip(`Approval needed: ${input.plan.revertOf ? 'revert ' : ''}${input.plan.incident.number}`, 150)) },
     incidentSection(input.plan),
+    ...revertSection(input.plan),
     { type: 'divider' },
     ...input.plan.actions.map(actionSection),
     {
@@ -86,7 +106,7 @@ function writeLine(write: ActionWriteResult): string {
 }
 
 export function outcomeText(plan: TriagePlan, status: RunStatus, detail: string): string {
-  return `${plan.incident.number}: ${statusHeadline[status].replace(/:[a-z_]+: /, '')} (${detail})`;
+  return `${plan.incident.number}${plan.revertOf ? ' (revert)' : ''}: ${statusHeadline[status].replace(/:[a-z_]+: /, '')} (${detail})`;
 }
 
 export function outcomeBlocks(input: {
@@ -95,8 +115,9 @@ export function outcomeBlocks(input: {
 }): Block[] {
   const who = input.decision ? `\nDecided by ${input.decision.approvers.map((a) => `<@${a}>`).join(', ')} via ${input.decision.channel}${input.decision.reason ? `: “${escapeMrkdwn(input.decision.reason)}”` : ''}` : '';
   const blocks: Block[] = [
-    { type: 'header', text: plain(clip(`${input.plan.incident.number}: ${input.status.replace(/_/g, ' ')}`, 150)) },
+    { type: 'header', text: plain(clip(`${input.plan.incident.number}: ${input.plan.revertOf ? 'revert ' : ''}${input.status.replace(/_/g, ' ')}`, 150)) },
     incidentSection(input.plan),
+    ...revertSection(input.plan),
     { type: 'section', text: mrkdwn(clip(`${statusHeadline[input.status]}${who}\n${escapeMrkdwn(input.detail)}`)) },
     ...input.plan.actions.map(actionSection),
   ];

@@ -1,0 +1,61 @@
+/**
+ * The state, search attributes, audit and finish steps every approval run (triage, revert)
+ * keeps the same way, so operators read both kinds of run alike in the Temporal UI. Workflow code.
+ */
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { incidentKey, statusKey, tenantKey } from '../temporal/search-attributes';
+import type { DecisionInput, RunStatus, TriageResult, TriageState } from '../triage/types';
+import { decideSignal, stateQuery } from './messages';
+import { reads } from './run-activities';
+
+export interface RunBookkeeping {
+  state: TriageState;
+  /** Decisions received and not yet judged, in arrival order. */
+  pending: DecisionInput[];
+  audit(type: string, outcome: string, detail?: Record<string, unknown>, actor?: string): Promise<void>;
+  setStatus(status: RunStatus, detail?: string): void;
+  setIncident(number: string): void;
+  finish(status: RunStatus, detail: string): TriageResult;
+}
+
+export function startBookkeeping(input: { tenantId: string; tenantSlug: string; incident: string }): RunBookkeeping {
+  const { workflowId } = workflowInfo();
+  const state: TriageState = {
+    status: 'received', tenantSlug: input.tenantSlug, incidentNumber: input.incident, refusedDecisions: [], writes: [],
+    approvals: [], eligibleApprovers: [], escalated: false, remindersSent: 0,
+  };
+  const pending: DecisionInput[] = [];
+  setHandler(stateQuery, () => state);
+  setHandler(decideSignal, (decision) => void pending.push(decision));
+  upsertSearchAttributes([
+    { key: tenantKey, value: input.tenantSlug },
+    { key: incidentKey, value: state.incidentNumber },
+    { key: statusKey, value: state.status },
+  ]);
+
+  const setStatus = (status: RunStatus, detail?: string) => {
+    state.status = status;
+    if (detail !== undefined) state.detail = detail;
+    upsertSearchAttributes([{ key: statusKey, value: status }]);
+  };
+  return {
+    state,
+    pending,
+    audit: (type, outcome, detail = {}, actor) => reads.recordAudit({ tenantId: input.tenantId, workflowId, type, outcome, detail, actor }),
+    setStatus,
+    setIncident: (number) => {
+      state.incidentNumber = number;
+      upsertSearchAttributes([{ key: incidentKey, value: number }]);
+    },
+    finish: (status, detail) => {
+      setStatus(status, detail);
+      return { status, detail, writes: state.writes, decision: state.decision };
+    },
+  };
+}
+
+/** Marks the run failed for operators (GatehouseStatus = "failed"); the failure stays in the history. */
+export async function recordFailure(run: RunBookkeeping, err: unknown): Promise<void> {
+  run.setStatus('failed', err instanceof Error ? err.message : String(err));
+  await run.audit('run.failed', 'failed', { reason: run.state.detail ?? 'unknown' }).catch(() => undefined);
+}
