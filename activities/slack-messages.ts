@@ -19,6 +19,8 @@ export interface PostApprovalRequestInput {
 export interface FinishApprovalMessageInput {
   tenantId: string;
   workflowId: string;
+  /** The run, for the revert button of a completed triage (absent in runs started before it existed). */
+  runId?: string;
   message: ApprovalMessageRef;
   plan: TriagePlan;
   status: RunStatus;

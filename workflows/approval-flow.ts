@@ -55,7 +55,7 @@ export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, r
   });
 
   const report = (status: RunStatus, detail: string) =>
-    reads.finishApprovalMessage({ tenantId, workflowId, message, plan, status, detail, decision: state.decision, writes: state.writes });
+    reads.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes });
 
   if (!state.decision) {
     const detail = `no decision within ${approval.timeoutSeconds} s: the request expired and nothing was written`;

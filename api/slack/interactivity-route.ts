@@ -18,6 +18,7 @@ import { auditOversizedBody, rawBody } from '../webhooks/webhook-body';
 import { routeLimiter, type WebhookRouteOptions } from '../webhooks/webhook-route-options';
 import { boltLogger } from './bolt-logger';
 import { registerDecisionHandler } from './decision-handler';
+import { registerRevertHandler } from './revert-handler';
 import { verifySlackRequest } from './verify-slack-request';
 
 const PATH = '/slack/:routeToken/interactivity';
@@ -53,10 +54,13 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
     });
     // The handler only acks, relays to Temporal and answers via response_url: no bot token needed here.
     const app = new App({ receiver, authorize: async () => ({}), logger: boltLogger(logger), clientOptions: { slackApiUrl: tenant.settings.slack.apiBaseUrl } });
+    const slackTenant = { id: tenant.id, slug: tenant.slug, teamId: tenant.settings.slack.teamId };
     registerDecisionHandler(app, {
-      temporal: deps.temporal,
-      tenant: { id: tenant.id, slug: tenant.slug, teamId: tenant.settings.slack.teamId },
-      onError: (err) => logger.error({ err }, 'slack decision relay failed'),
+      temporal: deps.temporal, tenant: slackTenant, onError: (err) => logger.error({ err }, 'slack decision relay failed'),
+    });
+    registerRevertHandler(app, {
+      temporal: deps.temporal, taskQueue: deps.taskQueue, pool: deps.pool, tenant: slackTenant,
+      onError: (err) => logger.error({ err }, 'slack revert request failed'),
     });
     app.error(async (err) => void logger.error({ err }, 'bolt error'));
     const handler = receiver.router as unknown as RequestHandler;

@@ -1,6 +1,8 @@
 /** Block Kit action ids of the approval buttons, shared by the message builder and the interactivity handler. */
 export const approveActionId = 'gatehouse_approve';
 export const denyActionId = 'gatehouse_deny';
+/** On a completed triage's outcome message: ask for a revert (approved like any write). */
+export const revertActionId = 'gatehouse_revert';
 
 /** What a button carries: which run and which approval request. Never trusted alone; the workflow re-checks. */
 export interface ButtonValue {
@@ -19,6 +21,27 @@ export function decodeButtonValue(raw: string | undefined): ButtonValue | undefi
     if (typeof parsed.w === 'string' && typeof parsed.r === 'string') return { workflowId: parsed.w, requestId: parsed.r };
   } catch {
     // A malformed value is answered like any unknown request.
+  }
+  return undefined;
+}
+
+/** What the revert button carries: the triage run whose writes it would undo. */
+export interface RevertButtonValue {
+  workflowId: string;
+  runId: string;
+}
+
+export function encodeRevertValue(value: RevertButtonValue): string {
+  return JSON.stringify({ w: value.workflowId, run: value.runId });
+}
+
+export function decodeRevertValue(raw: string | undefined): RevertButtonValue | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as { w?: unknown; run?: unknown };
+    if (typeof parsed.w === 'string' && typeof parsed.run === 'string') return { workflowId: parsed.w, runId: parsed.run };
+  } catch {
+    // A malformed value is answered like a foreign button.
   }
   return undefined;
 }

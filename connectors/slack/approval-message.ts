@@ -4,7 +4,7 @@
  */
 import { priorityLabels, stateLabels } from '../servicenow/incident';
 import type { ActionWriteResult, FieldChange, ProposedAction, RunStatus, TriagePlan, TriageState } from '../../triage/types';
-import { approveActionId, denyActionId, encodeButtonValue } from './action-ids';
+import { approveActionId, denyActionId, encodeButtonValue, encodeRevertValue, revertActionId } from './action-ids';
 import { clip, escapeMrkdwn, mrkdwn, plain, type Block } from './block-kit';
 
 function changeLine(change: FieldChange): string {
@@ -109,9 +109,27 @@ export function outcomeText(plan: TriagePlan, status: RunStatus, detail: string)
   return `${plan.incident.number}${plan.revertOf ? ' (revert)' : ''}: ${statusHeadline[status].replace(/:[a-z_]+: /, '')} (${detail})`;
 }
 
+/** A triage that changed incident fields can be reverted from its outcome message. */
+function revertBlock(input: { plan: TriagePlan; status: RunStatus; writes: ActionWriteResult[]; workflowId: string; runId?: string }): Block[] {
+  const changedFields = input.writes.some((w) => w.fields.some((f) => f.outcome === 'applied' && f.field !== 'work_notes'));
+  if (input.plan.revertOf || !input.runId || !changedFields || (input.status !== 'completed' && input.status !== 'completed_with_conflicts')) return [];
+  return [{
+    type: 'actions', block_id: 'gatehouse_revert',
+    elements: [{
+      type: 'button', action_id: revertActionId, text: plain('Revert…'),
+      value: encodeRevertValue({ workflowId: input.workflowId, runId: input.runId }),
+      confirm: {
+        title: plain('Ask for a revert?'),
+        text: mrkdwn('Gatehouse will ask the approvers to put back the fields this triage changed. You cannot approve your own revert request.'),
+        confirm: plain('Ask for a revert'), deny: plain('Cancel'),
+      },
+    }],
+  }];
+}
+
 export function outcomeBlocks(input: {
   plan: TriagePlan; status: RunStatus; detail: string; decision?: TriageState['decision'];
-  writes: ActionWriteResult[]; auditUrl: string; workflowId: string;
+  writes: ActionWriteResult[]; auditUrl: string; workflowId: string; runId?: string;
 }): Block[] {
   const who = input.decision ? `\nDecided by ${input.decision.approvers.map((a) => `<@${a}>`).join(', ')} via ${input.decision.channel}${input.decision.reason ? `: “${escapeMrkdwn(input.decision.reason)}”` : ''}` : '';
   const blocks: Block[] = [
@@ -124,6 +142,7 @@ export function outcomeBlocks(input: {
   if (input.writes.length) {
     blocks.push({ type: 'section', text: mrkdwn(clip(`*Write-back*\n${input.writes.map(writeLine).join('\n')}`)) });
   }
+  blocks.push(...revertBlock(input));
   blocks.push({ type: 'context', elements: [mrkdwn(`<${input.auditUrl}|Audit trail> · run \`${input.workflowId}\``)] });
   return blocks;
 }

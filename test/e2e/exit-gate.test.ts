@@ -11,7 +11,7 @@ import { createDevServerEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
 import { approvers, startHarness, type Harness } from '../support/harness';
-import { approvalMessage, hasButtons } from '../support/slack-assertions';
+import { approvalMessage, hasDecisionButtons } from '../support/slack-assertions';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;
@@ -46,7 +46,7 @@ describe('exit gate on the dev server', { concurrency: false }, () => {
     assert.equal(after.category, 'network');
     assert.equal(after.priority, '2');
     assert.equal(h.sn.journal(incident.sys_id, 'work_notes').length, 1);
-    assert.equal(hasButtons(approvalMessage(h.slack)), false);
+    assert.equal(hasDecisionButtons(approvalMessage(h.slack)), false);
 
     // Operators can filter by the custom search attributes.
     const found: string[] = [];

@@ -8,8 +8,10 @@ export function approvalMessage(slack: SlackSimulator): SlackMessage {
   return messages[0]!;
 }
 
-export function hasButtons(message: SlackMessage): boolean {
-  return JSON.stringify(message.blocks).includes('"type":"button"');
+/** Whether the message still offers Approve/Deny (a completed triage's "Revert…" does not count). */
+export function hasDecisionButtons(message: SlackMessage): boolean {
+  const blocks = JSON.stringify(message.blocks);
+  return blocks.includes('"action_id":"gatehouse_approve"') || blocks.includes('"action_id":"gatehouse_deny"');
 }
 
 export function messageText(message: SlackMessage): string {

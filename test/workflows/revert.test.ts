@@ -14,7 +14,7 @@ import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
 import type { SlackMessage } from '../simulators/slack';
 import { approvers, channelId, startHarness, type Harness } from '../support/harness';
-import { hasButtons, messageText } from '../support/slack-assertions';
+import { hasDecisionButtons, messageText } from '../support/slack-assertions';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -80,7 +80,7 @@ describe('revert of a triage run', { concurrency: false }, () => {
     await h.waitForStatus(revertId, 'awaiting_approval');
 
     const request = latestMessage();
-    assert.ok(hasButtons(request));
+    assert.ok(hasDecisionButtons(request));
     assert.match(messageText(request), /revert of the triage of/);
     assert.match(messageText(request), /routed to the wrong team/);
     assert.match(messageText(request), new RegExp(triageId));
@@ -110,7 +110,7 @@ describe('revert of a triage run', { concurrency: false }, () => {
     const logged = await listWrites(h.db.pool, { workflowId: revertId });
     assert.deepEqual(logged.filter((w) => w.status === 'applied').map((w) => w.field).sort(),
       ['assignment_group', 'category', 'impact', 'urgency', 'work_notes']);
-    assert.equal(hasButtons(latestMessage()), false);
+    assert.equal(hasDecisionButtons(latestMessage()), false);
 
     // Asking again finds nothing left to put back, and says why.
     const again = await askRevert(triageId, approvers.bob);
@@ -118,6 +118,43 @@ describe('revert of a triage run', { concurrency: false }, () => {
     const second = await result(String(again.body.workflowId));
     assert.equal(second.status, 'nothing_to_do');
     assert.match(second.detail, /already holds its earlier value/);
+  });
+
+  /** The ephemeral answer `user` gets after clicking, once it arrives. */
+  async function answerTo(user: string, count: number): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const answers = h.slack.ephemerals(user);
+      if (answers.length >= count) return answers[count - 1]!.text;
+      if (Date.now() > deadline) throw new Error(`no answer to ${user}'s click`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('can be asked for from the Slack outcome message by anyone but approved only by someone else', async () => {
+    const { incident, original, triageId } = await triaged();
+    const outcome = latestMessage();
+    assert.match(messageText(outcome), /gatehouse_revert/, 'a completed triage offers "Revert…"');
+    const pressRevert = (userId: string) => h.slack.click({
+      interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: outcome.channel, ts: outcome.ts, actionId: 'gatehouse_revert', userId,
+    });
+
+    await pressRevert(approvers.bob);
+    assert.match(await answerTo(approvers.bob, 1), /Revert requested/);
+    const revertId = `revert-${h.tenant.slug}-${incident.sys_id}`;
+    const waiting = await h.waitForStatus(revertId, 'awaiting_approval');
+    assert.equal(waiting.plan?.revertOf?.requestedBy, approvers.bob);
+    assert.equal(waiting.plan?.revertOf?.workflowId, triageId);
+    assert.deepEqual(waiting.eligibleApprovers, [approvers.alice], 'the person who asked is not among the approvers');
+
+    // A second press while the revert is open starts nothing and says why.
+    await pressRevert(approvers.alice);
+    assert.match(await answerTo(approvers.alice, 1), /No revert started: a revert of this incident is already open/);
+
+    await click(revertId, 'gatehouse_approve', approvers.alice);
+    assert.equal((await result(revertId)).status, 'completed');
+    assert.equal(h.sn.getIncident(incident.sys_id)!.assignment_group, original.assignment_group);
+    assert.doesNotMatch(messageText(latestMessage()), /gatehouse_revert/, 'a revert is not itself offered for reverting');
   });
 
   it('leaves a field someone changed since the triage as they set it, and says so', async () => {
@@ -148,6 +185,7 @@ describe('revert of a triage run', { concurrency: false }, () => {
     await h.waitForStatus(revertId, 'awaiting_approval');
     await click(revertId, 'gatehouse_deny', approvers.bob);
     assert.equal((await result(revertId)).status, 'denied');
+    assert.doesNotMatch(messageText(latestMessage()), /gatehouse_revert/, 'a denied request offers no revert');
     const after = h.sn.getIncident(incident.sys_id)!;
     assert.equal(after.sys_mod_count, before.sys_mod_count);
     assert.equal(h.sn.journal(incident.sys_id, 'work_notes').length, 1);

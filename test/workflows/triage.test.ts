@@ -12,7 +12,7 @@ import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
 import { decideSignal } from '../../workflows/messages';
 import { approvers, integrationUser, outsider, startHarness, type Harness } from '../support/harness';
-import { approvalMessage, hasButtons, messageText } from '../support/slack-assertions';
+import { approvalMessage, hasDecisionButtons, messageText } from '../support/slack-assertions';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -64,7 +64,7 @@ describe('triage run', { concurrency: false }, () => {
 
   it('approve: writes assignment, classification and one work note, then updates Slack', async () => {
     const { incident, workflowId, message } = await startRun();
-    assert.ok(hasButtons(message), 'the request has Approve/Deny buttons');
+    assert.ok(hasDecisionButtons(message), 'the request has Approve/Deny buttons');
     const text = messageText(message);
     assert.match(text, new RegExp(incident.number));
     assert.match(text, /Network/);
@@ -94,7 +94,7 @@ describe('triage run', { concurrency: false }, () => {
     assert.ok(logged.every((w) => w.runId === runId), 'the write log names the run');
 
     const final = approvalMessage(h.slack);
-    assert.equal(hasButtons(final), false, 'buttons are gone once decided');
+    assert.equal(hasDecisionButtons(final), false, 'buttons are gone once decided');
     assert.match(messageText(final), new RegExp(`<@${approvers.alice}>`));
     assert.match(messageText(final), /\/audit\/runs\//);
   });
@@ -109,7 +109,7 @@ describe('triage run', { concurrency: false }, () => {
     assert.equal(after.sys_mod_count, before.sys_mod_count);
     assert.equal(h.sn.journal(incident.sys_id).length, 0);
     assert.match(messageText(approvalMessage(h.slack)), /Denied/);
-    assert.equal(hasButtons(approvalMessage(h.slack)), false);
+    assert.equal(hasDecisionButtons(approvalMessage(h.slack)), false);
   });
 
   it('timeout: the request expires after the configured time, writes nothing and says so', async () => {
@@ -119,7 +119,7 @@ describe('triage run', { concurrency: false }, () => {
     assert.equal(outcome.status, 'expired');
     assert.equal(h.sn.getIncident(incident.sys_id)!.sys_mod_count, before.sys_mod_count);
     assert.match(messageText(approvalMessage(h.slack)), /Expired/);
-    assert.equal(hasButtons(approvalMessage(h.slack)), false);
+    assert.equal(hasDecisionButtons(approvalMessage(h.slack)), false);
   });
 
   it('an unauthorised approver changes nothing and is told why', async () => {
