@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { appendAudit, listAudit } from '../../db/audit-repo';
-import type { TriageResult } from '../../triage/types';
-import { approvers } from '../support/harness';
+import { approvedTriageRun } from '../support/approved-run';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { approvalMessage, messageText } from '../support/slack-assertions';
 
@@ -48,21 +47,9 @@ let link: string;
 describe('audit link page', () => {
   before(async () => {
     const h = suite.h;
-    const incident = h.createVpnIncident();
-    incidentNumber = incident.number;
-    const sent = await h.webhook(h.incidentEvent(incident));
-    workflowId = String(sent.body.workflowId);
-    await h.waitForStatus(workflowId, 'awaiting_approval');
-    const message = approvalMessage(h.slack);
-    await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: message.channel, ts: message.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
-    // Only once the run holds the decision may the time-skipping server jump past the timeout.
-    const deadline = Date.now() + 10_000;
-    while (!(await h.state(workflowId)).decision) {
-      if (Date.now() > deadline) throw new Error('the decision never reached the run');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const outcome = (await h.env.client.workflow.getHandle(workflowId).result()) as TriageResult;
-    assert.equal(outcome.status, 'completed', outcome.detail);
+    const run = await approvedTriageRun(h);
+    incidentNumber = run.incident.number;
+    workflowId = run.workflowId;
     // The link exactly as the outcome message in Slack carries it.
     const found = /<(https?:\/\/[^|>]+\/audit\/runs\/[^|>]+)\|Audit trail>/.exec(messageText(approvalMessage(h.slack)));
     assert.ok(found, 'the outcome message links to the audit trail');
