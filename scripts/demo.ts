@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the whole scenario against the local simulators, on a real Temporal dev
  * server with its Web UI. It prints the incident before and after, the Slack messages and a
- * link to the run in the Temporal UI, then keeps the servers up until Ctrl-C so the run can be
+ * link to the run in the Temporal UI; then someone asks for a revert from the outcome message,
+ * another approver approves it and the incident is put back. It keeps the servers up until Ctrl-C so the run can be
  * inspected (pass --exit to stop straight away).
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { startDevServer } from '../temporal/dev-server';
 import type { TriageResult } from '../triage/types';
 import { approvers, startHarness } from '../test/support/harness';
 import { approvalMessage } from '../test/support/slack-assertions';
+import { revertWorkflowId } from '../workflows/triage-ids';
 
 /** Block Kit to indented plain text, roughly as Slack shows it. */
 function renderBlocks(blocks: unknown[]): string {
@@ -67,6 +69,18 @@ async function main(): Promise<void> {
     console.log(`\n7. Slack message now:\n${renderBlocks(approvalMessage(h.slack).blocks)}`);
     const run = await client.workflow.getHandle(workflowId).describe();
     console.log(`\n8. The run in the Temporal UI: ${dev.uiUrl}/namespaces/${dev.namespace}/workflows/${encodeURIComponent(workflowId)}/${run.runId}/history`);
+
+    // Bob thinks the routing was wrong and asks for a revert; Alice (not Bob) approves it.
+    const outcome = approvalMessage(h.slack);
+    await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: outcome.channel, ts: outcome.ts, actionId: 'gatehouse_revert', userId: approvers.bob });
+    const revertId = revertWorkflowId(h.tenant.slug, incident.sys_id);
+    await h.waitForStatus(revertId, 'awaiting_approval');
+    const revertRequest = h.slack.messages(outcome.channel).at(-1)!;
+    console.log(`\n9. ${approvers.bob} pressed Revert… → ${h.slack.ephemerals(approvers.bob).at(-1)?.text}\n${renderBlocks(revertRequest.blocks)}`);
+    await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: revertRequest.channel, ts: revertRequest.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
+    const reverted = (await client.workflow.getHandle(revertId).result()) as TriageResult;
+    console.log(`\n10. ${approvers.alice} approved the revert → ${reverted.status} — ${reverted.detail}`);
+    console.log('    ServiceNow incident after the revert:', pick(h.sn.getIncident(incident.sys_id)!));
   } catch (err) {
     console.error('demo failed:', err);
     await shutdown();

@@ -31,7 +31,7 @@ export function registerRevertHandler(app: App, ctx: RevertHandlerContext): void
     try {
       const started = await startRevert(ctx, {
         triageWorkflowId: value.workflowId, triageRunId: value.runId, requestedBy: body.user.id,
-        reason: `asked for in Slack by <@${body.user.id}> from the outcome message`,
+        reason: 'asked for in Slack from the triage outcome message',
       });
       await tell(`Revert requested (run \`${started.workflowId}\`): the approvers are asked in this channel. You cannot approve your own request.`);
     } catch (err) {

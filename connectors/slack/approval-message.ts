@@ -9,7 +9,7 @@ import { clip, escapeMrkdwn, mrkdwn, plain, type Block } from './block-kit';
 
 function changeLine(change: FieldChange): string {
   const from = change.fromLabel ?? (change.from || '(empty)');
-  const to = change.toLabel ?? change.to;
+  const to = change.toLabel ?? (change.to || '(empty)');
   if (change.field === 'work_notes') return `• *work note* (added): ${escapeMrkdwn(to)}`;
   return `• *${change.field}*: ${escapeMrkdwn(from)} → *${escapeMrkdwn(to)}*${change.derived ? ' _(follows from impact × urgency)_' : ''}`;
 }
@@ -51,7 +51,9 @@ function revertSection(plan: TriagePlan): Block[] {
 function approverLine(plan: TriagePlan): string {
   const a = plan.approval;
   const need = a.quorum > 1 ? `${a.quorum} approvals needed from` : 'Approvers:';
-  const excluded = plan.excludedApprovers.length ? ` (not ${plan.excludedApprovers.map((e) => `<@${e.approver}>`).join(', ')}: no self-approval)` : '';
+  const excluded = plan.excludedApprovers.length
+    ? ` (not ${plan.excludedApprovers.map((e) => `<@${e.approver}>: ${escapeMrkdwn(e.reason)}`).join('; ')})`
+    : '';
   return `${need} ${a.approvers.map((id) => `<@${id}>`).join(', ')}${excluded} · ${a.tier} risk, group ${a.group}`;
 }
 

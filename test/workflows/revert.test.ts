@@ -146,6 +146,9 @@ describe('revert of a triage run', { concurrency: false }, () => {
     assert.equal(waiting.plan?.revertOf?.requestedBy, approvers.bob);
     assert.equal(waiting.plan?.revertOf?.workflowId, triageId);
     assert.deepEqual(waiting.eligibleApprovers, [approvers.alice], 'the person who asked is not among the approvers');
+    const request = messageText(latestMessage());
+    assert.match(request, new RegExp(`<@${approvers.bob}>: asked for this revert`), 'the request says why the asker cannot approve');
+    assert.match(request, /assignment_group\*: Network → \*\(empty\)\*/, 'putting back an empty field reads as such');
 
     // A second press while the revert is open starts nothing and says why.
     await pressRevert(approvers.alice);
