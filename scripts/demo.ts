@@ -31,6 +31,17 @@ function renderBlocks(blocks: unknown[]): string {
   }).join('\n');
 }
 
+/** Polls until `probe` yields a value (the app answers Slack asynchronously). */
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const pick = (record: Record<string, unknown>) =>
   Object.fromEntries(['number', 'short_description', 'assignment_group', 'category', 'impact', 'urgency', 'priority', 'sys_mod_count', 'sys_updated_by'].map((k) => [k, record[k]]));
 
@@ -73,10 +84,12 @@ async function main(): Promise<void> {
     // Bob thinks the routing was wrong and asks for a revert; Alice (not Bob) approves it.
     const outcome = approvalMessage(h.slack);
     await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: outcome.channel, ts: outcome.ts, actionId: 'gatehouse_revert', userId: approvers.bob });
+    const form = await waitFor('the revert form', () => h.slack.views(approvers.bob).at(-1));
+    await h.slack.submitView({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, viewId: form.id, values: { reason: { reason: 'VPN outages go to the Berlin desk first' } } });
     const revertId = revertWorkflowId(h.tenant.slug, incident.sys_id);
     await h.waitForStatus(revertId, 'awaiting_approval');
     const revertRequest = h.slack.messages(outcome.channel).at(-1)!;
-    console.log(`\n9. ${approvers.bob} pressed Revert… → ${h.slack.ephemerals(approvers.bob).at(-1)?.text}\n${renderBlocks(revertRequest.blocks)}`);
+    console.log(`\n9. ${approvers.bob} pressed Revert…, gave a reason in the form → ${h.slack.ephemerals(approvers.bob).at(-1)?.text}\n${renderBlocks(revertRequest.blocks)}`);
     await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: revertRequest.channel, ts: revertRequest.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
     const reverted = (await client.workflow.getHandle(revertId).result()) as TriageResult;
     console.log(`\n10. ${approvers.alice} approved the revert → ${reverted.status} — ${reverted.detail}`);

@@ -9,7 +9,7 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import { Router, type Request, type RequestHandler } from 'express';
 import { recordDelivery } from '../../db/webhook-deliveries-repo';
-import { loadTenant, type TenantContext } from '../../tenancy/tenant-context';
+import { loadTenant, slackClientFor, type TenantContext } from '../../tenancy/tenant-context';
 import type { ApiDeps } from '../deps';
 import { auditRedelivery } from '../webhooks/delivery-replay';
 import { refuse, WebhookRejection, type RejectionContext } from '../webhooks/rejections';
@@ -60,6 +60,7 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
     });
     registerRevertHandler(app, {
       temporal: deps.temporal, taskQueue: deps.taskQueue, pool: deps.pool, tenant: slackTenant,
+      slack: () => slackClientFor(deps, tenant),
       onError: (err) => logger.error({ err }, 'slack revert request failed'),
     });
     app.error(async (err) => void logger.error({ err }, 'bolt error'));

@@ -1,11 +1,16 @@
 /**
- * The "Revert…" button on a completed triage's outcome message: starts the revert run for the
- * person who clicked (who then may not approve it) and tells them privately what happened.
- * Anyone in the channel may ask; the revert is still approved by the tenant's approvers.
+ * The "Revert…" button on a completed triage's outcome message opens a modal asking why; its
+ * submission starts the revert run for the person who asked (who then may not approve it).
+ * Refusals (run still open, nothing to revert, a revert already open) keep the modal open with
+ * the reason. Anyone in the channel may ask; the tenant's approvers still decide.
  */
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 import { decodeRevertValue, revertActionId } from '../../connectors/slack/action-ids';
+import {
+  decodeRevertModalMetadata, revertModal, revertModalCallbackId, revertReasonBlockId, revertReasonMinLength,
+} from '../../connectors/slack/revert-modal';
 import type { Queryable } from '../../db/queryable';
 import { isTenantRun } from '../../workflows/triage-ids';
 import { startRevert } from '../admin/start-revert';
@@ -16,32 +21,63 @@ export interface RevertHandlerContext {
   taskQueue: string;
   pool: Queryable;
   tenant: { id: string; slug: string; teamId?: string };
+  /** The tenant's bot client (views.open and the requester's private answer need the bot token). */
+  slack: () => Promise<WebClient>;
   onError: (err: unknown) => void;
 }
 
+const foreign = 'This button does not belong to a triage run of this workspace.';
+
 export function registerRevertHandler(app: App, ctx: RevertHandlerContext): void {
+  const ownsRun = (workflowId: string, teamId: string | undefined) =>
+    isTenantRun(workflowId, ctx.tenant.slug) && (!ctx.tenant.teamId || teamId === ctx.tenant.teamId);
+
   app.action<BlockButtonAction>(revertActionId, async ({ ack, body, action, respond }) => {
     await ack();
-    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(ctx.onError);
     const value = decodeRevertValue(action.value);
-    if (!value || !isTenantRun(value.workflowId, ctx.tenant.slug) || (ctx.tenant.teamId && body.team?.id !== ctx.tenant.teamId)) {
-      await tell('This button does not belong to a triage run of this workspace.');
+    const channel = body.channel?.id;
+    if (!value || !channel || !ownsRun(value.workflowId, body.team?.id)) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: foreign }).catch(ctx.onError);
       return;
     }
     try {
-      const started = await startRevert(ctx, {
-        triageWorkflowId: value.workflowId, triageRunId: value.runId, requestedBy: body.user.id,
-        reason: 'asked for in Slack from the triage outcome message',
-      });
-      await tell(`Revert requested (run \`${started.workflowId}\`): the approvers are asked in this channel. You cannot approve your own request.`);
+      // The trigger_id is valid for 3 seconds: open the modal before anything else.
+      await (await ctx.slack()).views.open({ trigger_id: body.trigger_id, view: revertModal({ ...value, channel }) });
     } catch (err) {
-      // The API's refusals (run still open, nothing to revert, a revert already open) read well as they are.
+      ctx.onError(err);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Gatehouse could not open the revert form; please try again.' }).catch(ctx.onError);
+    }
+  });
+
+  app.view<ViewSubmitAction>(revertModalCallbackId, async ({ ack, body, view }) => {
+    const metadata = decodeRevertModalMetadata(view.private_metadata);
+    const refuse = (message: string) => ack({ response_action: 'errors', errors: { [revertReasonBlockId]: message } });
+    if (!metadata || !ownsRun(metadata.workflowId, body.team?.id)) {
+      await refuse(foreign);
+      return;
+    }
+    const reason = (view.state.values[revertReasonBlockId]?.[revertReasonBlockId]?.value ?? '').trim();
+    if (reason.length < revertReasonMinLength) {
+      await refuse(`Say in a few words why (at least ${revertReasonMinLength} characters).`);
+      return;
+    }
+    let started: { workflowId: string };
+    try {
+      started = await startRevert(ctx, { triageWorkflowId: metadata.workflowId, triageRunId: metadata.runId, requestedBy: body.user.id, reason });
+    } catch (err) {
+      // The API's refusals read well as they are; anything else is ours to log.
       if (err instanceof HttpError && err.status < 500) {
-        await tell(`No revert started: ${err.message}.`);
+        await refuse(`No revert started: ${err.message}.`);
         return;
       }
       ctx.onError(err);
-      await tell('Gatehouse could not start the revert right now; please try again.');
+      await refuse('Gatehouse could not start the revert right now; please try again.');
+      return;
     }
+    await ack();
+    await (await ctx.slack()).chat.postEphemeral({
+      channel: metadata.channel, user: body.user.id,
+      text: `Revert requested (run \`${started.workflowId}\`): the approvers are asked in this channel. You cannot approve your own request.`,
+    }).catch(ctx.onError);
   });
 }

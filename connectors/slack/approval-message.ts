@@ -120,11 +120,6 @@ function revertBlock(input: { plan: TriagePlan; status: RunStatus; writes: Actio
     elements: [{
       type: 'button', action_id: revertActionId, text: plain('Revert…'),
       value: encodeRevertValue({ workflowId: input.workflowId, runId: input.runId }),
-      confirm: {
-        title: plain('Ask for a revert?'),
-        text: mrkdwn('Gatehouse will ask the approvers to put back the fields this triage changed. You cannot approve your own revert request.'),
-        confirm: plain('Ask for a revert'), deny: plain('Cancel'),
-      },
     }],
   }];
 }

@@ -380,6 +380,39 @@ describe('click and response_url', () => {
     assert.equal(sim.ephemerals('U100').length, 3);
   });
 
+  it('views.open spends a click\'s trigger_id once, within 3 s; the submission is signed and the answer settles the modal', async () => {
+    const ts = await postApproval();
+    const modal = {
+      type: 'modal' as const, callback_id: 'why', private_metadata: 'ctx-1', title: { type: 'plain_text' as const, text: 'Why?' },
+      submit: { type: 'plain_text' as const, text: 'Send' },
+      blocks: [{ type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'reason' } }],
+    };
+    const triggerOf = (request: { body: string }) => String((JSON.parse(new URLSearchParams(request.body).get('payload')!) as { trigger_id: string }).trigger_id);
+    const click = () => sim.clickRequest({ interactivityUrl, signingSecret: SIGNING_SECRET, channel: 'C100', ts, actionId: 'approve', userId: 'U100' });
+
+    const trigger = triggerOf(click());
+    const opened = await client().views.open({ trigger_id: trigger, view: modal });
+    assert.equal(opened.view?.callback_id, 'why');
+    await assertPlatformError(client().views.open({ trigger_id: trigger, view: modal }), 'invalid_trigger_id');
+    await assertPlatformError(client().views.open({ trigger_id: 'made-up', view: modal }), 'invalid_trigger_id');
+    await assertPlatformError(client().views.open({ trigger_id: triggerOf(click()), view: { ...modal, submit: undefined } }), 'invalid_arguments');
+    const late = triggerOf(click());
+    await new Promise((r) => setTimeout(r, 3_100));
+    await assertPlatformError(client().views.open({ trigger_id: late, view: modal }), 'expired_trigger_id');
+
+    const [view] = sim.views('U100');
+    assert.equal(view?.privateMetadata, 'ctx-1');
+    const answer = await sim.submitView({ interactivityUrl, signingSecret: SIGNING_SECRET, viewId: view!.id, values: { reason: { reason: 'because' } } });
+    assert.equal(answer.status, 200);
+    const submitted = received.at(-1)!.payload as { type: string; user: { id: string }; view: { id: string; private_metadata: string; state: { values: Record<string, Record<string, { value: string }>> } } };
+    assert.equal(submitted.type, 'view_submission');
+    assert.equal(submitted.user.id, 'U100');
+    assert.equal(submitted.view.private_metadata, 'ctx-1');
+    assert.equal(submitted.view.state.values['reason']!['reason']!.value, 'because');
+    assert.equal(sim.views('U100')[0]!.closed, true, 'an empty 200 closes the modal');
+    await assert.rejects(sim.submitView({ interactivityUrl, signingSecret: SIGNING_SECRET, viewId: view!.id, values: {} }), /no open view/);
+  });
+
   it('response_url delete_original removes the message', async () => {
     const ts = await postApproval();
     await sim.click({ interactivityUrl, signingSecret: SIGNING_SECRET, channel: 'C100', ts, actionId: 'approve', userId: 'U100' });

@@ -135,24 +135,42 @@ describe('revert of a triage run', { concurrency: false }, () => {
     const { incident, original, triageId } = await triaged();
     const outcome = latestMessage();
     assert.match(messageText(outcome), /gatehouse_revert/, 'a completed triage offers "Revert…"');
-    const pressRevert = (userId: string) => h.slack.click({
-      interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: outcome.channel, ts: outcome.ts, actionId: 'gatehouse_revert', userId,
-    });
+    /** Presses "Revert…" and waits for the modal it opens for this user. */
+    const pressRevert = async (userId: string) => {
+      const before = h.slack.views(userId).length;
+      await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: outcome.channel, ts: outcome.ts, actionId: 'gatehouse_revert', userId });
+      const deadline = Date.now() + 10_000;
+      while (h.slack.views(userId).length === before) {
+        if (Date.now() > deadline) throw new Error('the revert form never opened');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return h.slack.views(userId).at(-1)!;
+    };
+    const submit = (viewId: string, reason: string) =>
+      h.slack.submitView({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, viewId, values: { reason: { reason } } });
 
-    await pressRevert(approvers.bob);
+    const form = await pressRevert(approvers.bob);
+    assert.equal(form.callbackId, 'gatehouse_revert_reason');
+    const blank = await submit(form.id, '  ');
+    assert.match(blank.errors?.['reason'] ?? '', /at least 5 characters/, 'a reason is required');
+    assert.equal(h.slack.views(approvers.bob).at(-1)!.closed, false, 'the form stays open to be corrected');
+    const sent = await submit(form.id, 'routed to the wrong team');
+    assert.equal(sent.errors, undefined, JSON.stringify(sent));
+    assert.equal(h.slack.views(approvers.bob).at(-1)!.closed, true);
     assert.match(await answerTo(approvers.bob, 1), /Revert requested/);
     const revertId = `revert-${h.tenant.slug}-${incident.sys_id}`;
     const waiting = await h.waitForStatus(revertId, 'awaiting_approval');
     assert.equal(waiting.plan?.revertOf?.requestedBy, approvers.bob);
     assert.equal(waiting.plan?.revertOf?.workflowId, triageId);
+    assert.equal(waiting.plan?.revertOf?.reason, 'routed to the wrong team', 'the reason as written in the form');
     assert.deepEqual(waiting.eligibleApprovers, [approvers.alice], 'the person who asked is not among the approvers');
     const request = messageText(latestMessage());
     assert.match(request, new RegExp(`<@${approvers.bob}>: asked for this revert`), 'the request says why the asker cannot approve');
     assert.match(request, /assignment_group\*: Network → \*\(empty\)\*/, 'putting back an empty field reads as such');
 
-    // A second press while the revert is open starts nothing and says why.
-    await pressRevert(approvers.alice);
-    assert.match(await answerTo(approvers.alice, 1), /No revert started: a revert of this incident is already open/);
+    // A second request while the revert is open starts nothing and says why, in the form.
+    const second = await submit((await pressRevert(approvers.alice)).id, 'me too, wrong team');
+    assert.match(second.errors?.['reason'] ?? '', /No revert started: a revert of this incident is already open/);
 
     await click(revertId, 'gatehouse_approve', approvers.alice);
     assert.equal((await result(revertId)).status, 'completed');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { findButton } from './blocks';
 import type { SlackStore } from './store';
 
@@ -62,7 +61,7 @@ export function buildBlockActionsPayload(store: SlackStore, baseUrl: string, tar
     api_app_id: workspace.appId,
     token: workspace.verificationToken,
     container: { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: false, ...threadTs },
-    trigger_id: `${store.nextId()}.${workspace.teamId.replace(/\D/g, '') || '1'}.${randomBytes(16).toString('hex')}`,
+    trigger_id: store.modals.issueTrigger(workspace.teamId, user.id),
     team: { id: workspace.teamId, domain: workspace.domain },
     enterprise: null,
     is_enterprise_install: false,

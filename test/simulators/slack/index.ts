@@ -5,6 +5,7 @@
 export { startSlackSimulator, type SlackSimulatorOptions } from './server';
 export { deliverClick } from './interactivity-client';
 export { slackSignature } from './signature';
+export type { OpenedView } from './modals';
 export type {
   ChannelInput,
   ClickOptions,
@@ -13,6 +14,8 @@ export type {
   EphemeralMessage,
   SlackMessage,
   SlackSimulator,
+  SubmitViewOptions,
+  SubmitViewResult,
   UserGroupInput,
   UserInput,
   WorkspaceInput,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FaultQueue } from './faults';
-import { buildClickRequest, sendClick } from './interactivity-client';
+import { buildClickRequest, sendClick, submitView } from './interactivity-client';
 import { responseUrlRouter } from './response-url-routes';
 import { SlackStore } from './store';
 import type { SlackSimulator } from './types';
@@ -63,5 +63,7 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Pro
     failNext: (method, count, error) => faults.add(method, count, { kind: 'error', error }),
     click: (clickOpts) => sendClick(store, url, clickOpts),
     clickRequest: (clickOpts) => buildClickRequest(store, url, clickOpts),
+    views: (userId) => store.modals.list(userId),
+    submitView: (submitOpts) => submitView(store, submitOpts),
   };
 }

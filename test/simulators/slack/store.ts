@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ModalStore } from './modals';
 import type {
   ChannelInput,
   ChannelRecord,
@@ -38,6 +39,8 @@ export type ResponseUrlRejection = 'used_url' | 'expired_url';
  * broken test fixture fails loudly instead of producing confusing Slack errors later.
  */
 export class SlackStore {
+  /** trigger_ids and the modals opened with them. */
+  readonly modals = new ModalStore();
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly tokens = new Map<string, WorkspaceRecord>();
   private readonly revoked = new Set<string>();
@@ -166,7 +169,7 @@ export class SlackStore {
     return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 
-  /** Next numeric id, for trigger_ids and response_url ids. */
+  /** Next numeric id, for response_url ids. */
   nextId(): number {
     this.idCounter += 1;
     return this.idCounter;

@@ -4,6 +4,7 @@
  * The public shapes (`SlackMessage`, `EphemeralMessage`, `SlackSimulator`, …) are what tests
  * assert on; the `*Record` shapes are the simulator's own bookkeeping and never leave it.
  */
+import type { OpenedView } from './modals';
 
 /** A channel message as the simulator stores it, returned by {@link SlackSimulator.messages}. */
 export interface SlackMessage {
@@ -99,6 +100,20 @@ export interface ClickResult {
   elapsedMs: number;
 }
 
+/** Options of {@link SlackSimulator.submitView}. */
+export interface SubmitViewOptions {
+  interactivityUrl: string;
+  signingSecret: string;
+  viewId: string;
+  /** Plain-text input values: block_id → action_id → value. */
+  values: Record<string, Record<string, string>>;
+}
+
+/** What {@link SlackSimulator.submitView} resolves with; `errors` when the app kept the modal open. */
+export interface SubmitViewResult extends ClickResult {
+  errors?: Record<string, string>;
+}
+
 /** A running Slack simulator. */
 export interface SlackSimulator {
   /** Base URL to give a Slack WebClient as `slackApiUrl`, ending in "/api/", e.g. http://127.0.0.1:PORT/api/ */
@@ -137,6 +152,10 @@ export interface SlackSimulator {
   click(opts: ClickOptions): Promise<ClickResult>;
   /** The signed request a click would send, without sending it (send it with {@link deliverClick}). */
   clickRequest(opts: ClickOptions): ClickRequest;
+  /** Modals the app opened with views.open, oldest first, optionally for one user. Copies. */
+  views(userId?: string): OpenedView[];
+  /** Submits an open modal the way Slack does (signed `view_submission`); throws if it is not open. */
+  submitView(opts: SubmitViewOptions): Promise<SubmitViewResult>;
 }
 
 /** Internal: one app installation. */

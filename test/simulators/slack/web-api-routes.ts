@@ -5,6 +5,7 @@ import { authRevoke, authTest, conversationsInfo, userGroupUsersList, usersInfo 
 import type { MethodHandler } from './method-context';
 import { decodeApiRequest } from './request-params';
 import type { SlackStore } from './store';
+import { viewsOpen } from './views-methods';
 
 /** The implemented Web API methods. */
 const METHODS: Readonly<Record<string, MethodHandler>> = {
@@ -16,6 +17,7 @@ const METHODS: Readonly<Record<string, MethodHandler>> = {
   'users.info': usersInfo,
   'usergroups.users.list': userGroupUsersList,
   'conversations.info': conversationsInfo,
+  'views.open': viewsOpen,
 };
 
 /**
