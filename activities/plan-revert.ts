@@ -27,7 +27,7 @@ export function createPlanRevert(deps: ActivityDeps) {
       const groupNames = new Map(tenant.settings.routing.rules.flatMap((r) =>
         r.set.assignmentGroup && r.set.assignmentGroupName ? [[r.set.assignmentGroup, r.set.assignmentGroupName] as const] : []));
       const { proposals, leftAlone } = proposeRevert({
-        incident, rows: rows.filter((r) => r.incidentSysId === input.sysId), target: input.target, key: input.runKey,
+        incident, rows, target: input.target, key: input.runKey,
         labelFor: (field, value) => (field === 'assignment_group' ? groupNames.get(value) : undefined),
       });
       const plan = await planApproval({

@@ -13,11 +13,14 @@ import type { FieldChange, FieldLeftAlone, RevertTarget, TriageActionId } from '
 export interface RevertProposal {
   proposals: ProposedWrite[];
   leftAlone: FieldLeftAlone[];
-  /** Fields of the run that were recorded but never written (shadow mode, stale, already set). */
-  notWrittenByRun: string[];
 }
 
 const revertible: readonly TriageActionId[] = ['servicenow.incident.update_assignment', 'servicenow.incident.update_classification'];
+
+/** The rows a revert can put back: fields the run really changed (work notes cannot be taken back). */
+export function revertibleWrites(rows: readonly WriteLogRow[]): WriteLogRow[] {
+  return rows.filter((row) => row.status === 'applied' && revertible.some((a) => a === row.action));
+}
 
 function isIncidentField(field: string, incident: Incident): field is IncidentFieldName {
   return Object.hasOwn(incident.fields, field);
@@ -39,14 +42,9 @@ export function proposeRevert(input: {
   const { incident, target } = input;
   const byAction = new Map<TriageActionId, FieldChange[]>();
   const leftAlone: FieldLeftAlone[] = [];
-  const notWrittenByRun: string[] = [];
-  for (const row of input.rows) {
+  for (const row of revertibleWrites(input.rows)) {
     const action = revertible.find((a) => a === row.action);
     if (!action || !isIncidentField(row.field, incident)) continue;
-    if (row.status !== 'applied') {
-      notWrittenByRun.push(row.field);
-      continue;
-    }
     const written = row.afterValue ?? '';
     const before = row.beforeValue ?? '';
     const now = incident.fields[row.field];
@@ -77,7 +75,7 @@ export function proposeRevert(input: {
   const proposals: ProposedWrite[] = revertible
     .filter((a) => byAction.has(a))
     .map((actionId) => ({ actionId, changes: byAction.get(actionId)! }));
-  if (proposals.length === 0) return { proposals, leftAlone, notWrittenByRun };
+  if (proposals.length === 0) return { proposals, leftAlone };
 
   const kept = leftAlone.length
     ? ` Left as they are (changed since the triage): ${leftAlone.map((f) => f.field.replace(/_/g, ' ')).join(', ')}.`
@@ -85,5 +83,5 @@ export function proposeRevert(input: {
   const note = `Gatehouse revert of triage run ${target.workflowId}/${target.runId} (asked for by ${target.requestedBy}: ${target.reason}): `
     + `${proposals.map((p) => describe(p.changes)).join('; ')}.${kept} Applied after approval in Slack. ${workNoteMarker(input.key)}`;
   proposals.push({ actionId: 'servicenow.incident.add_work_note', changes: [{ field: 'work_notes', from: '', to: note }] });
-  return { proposals, leftAlone, notWrittenByRun };
+  return { proposals, leftAlone };
 }

@@ -10,6 +10,7 @@ import { listAudit } from '../../db/audit-repo';
 import { decideSignal, stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
+import { parseOr422 } from '../parse-request';
 import { startRevert } from './start-revert';
 
 const decisionSchema = z.object({
@@ -61,11 +62,10 @@ export function runsRouter(deps: ApiDeps): Router {
   });
 
   router.post('/admin/runs/:workflowId/revert', async (req, res) => {
-    const parsed = revertSchema.safeParse(req.body);
-    if (!parsed.success) throw new HttpError(422, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const body = parseOr422(revertSchema, req.body ?? {}, 'invalid revert request');
     const started = await startRevert(deps, {
-      triageWorkflowId: req.params.workflowId, requestedBy: parsed.data.requestedBy, reason: parsed.data.reason,
-      ...(parsed.data.runId ? { triageRunId: parsed.data.runId } : {}),
+      triageWorkflowId: req.params.workflowId, requestedBy: body.requestedBy, reason: body.reason,
+      ...(body.runId ? { triageRunId: body.runId } : {}),
     });
     res.status(202).json({
       status: 'approval_requested', workflowId: started.workflowId, reverts: { workflowId: req.params.workflowId, runId: started.triageRunId },

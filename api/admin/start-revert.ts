@@ -9,6 +9,7 @@ import { getTenantBySlug } from '../../db/tenants-repo';
 import type { Queryable } from '../../db/queryable';
 import { listWrites } from '../../db/write-log-repo';
 import { incidentKey, statusKey, tenantKey } from '../../temporal/search-attributes';
+import { revertibleWrites } from '../../triage/propose-revert';
 import type { RevertInput } from '../../triage/types';
 import { revertWorkflowType } from '../../workflows/messages';
 import type { revertTriageRun } from '../../workflows/revert-triage-run';
@@ -45,8 +46,7 @@ export async function startRevert(
     throw new HttpError(409, 'run_open', 'this triage run is still open: decide it or let it expire, then revert what it wrote');
   }
   const triageRunId = description.runId;
-  const written = (await listWrites(deps.pool, { tenantId: tenant.id, workflowId: request.triageWorkflowId, runId: triageRunId }))
-    .filter((w) => w.status === 'applied' && w.field !== 'work_notes');
+  const written = revertibleWrites(await listWrites(deps.pool, { tenantId: tenant.id, workflowId: request.triageWorkflowId, runId: triageRunId }));
   if (written.length === 0) {
     throw new HttpError(409, 'nothing_to_revert', 'this triage run changed no incident fields (denied, expired, shadow mode or nothing to do)');
   }

@@ -7,11 +7,11 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { approveActionId, decodeButtonValue, denyActionId } from '../../connectors/slack/action-ids';
 import { decideSignal, stateQuery } from '../../workflows/messages';
-import { isTenantRun } from '../../workflows/triage-ids';
+import { isOwnRun, type SlackTenant } from './slack-tenant';
 
 export interface DecisionHandlerContext {
   temporal: Client;
-  tenant: { id: string; slug: string; teamId?: string };
+  tenant: SlackTenant;
   onError: (err: unknown) => void;
 }
 
@@ -21,9 +21,7 @@ export function registerDecisionHandler(app: App, ctx: DecisionHandlerContext): 
       await ack();
       const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(ctx.onError);
       const value = decodeButtonValue(action.value);
-      // A button from another tenant's run (or a forged value) must not reach that run.
-      const ownRun = value && isTenantRun(value.workflowId, ctx.tenant.slug);
-      if (!value || !ownRun || (ctx.tenant.teamId && body.team?.id !== ctx.tenant.teamId)) {
+      if (!value || !isOwnRun(ctx.tenant, value.workflowId, body.team?.id)) {
         await tell('This button does not belong to an approval request of this workspace.');
         return;
       }

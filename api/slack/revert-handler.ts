@@ -12,15 +12,15 @@ import {
   decodeRevertModalMetadata, revertModal, revertModalCallbackId, revertReasonBlockId, revertReasonMinLength,
 } from '../../connectors/slack/revert-modal';
 import type { Queryable } from '../../db/queryable';
-import { isTenantRun } from '../../workflows/triage-ids';
 import { startRevert } from '../admin/start-revert';
 import { HttpError } from '../http-error';
+import { isOwnRun, type SlackTenant } from './slack-tenant';
 
 export interface RevertHandlerContext {
   temporal: Client;
   taskQueue: string;
   pool: Queryable;
-  tenant: { id: string; slug: string; teamId?: string };
+  tenant: SlackTenant;
   /** The tenant's bot client (views.open and the requester's private answer need the bot token). */
   slack: () => Promise<WebClient>;
   onError: (err: unknown) => void;
@@ -29,14 +29,11 @@ export interface RevertHandlerContext {
 const foreign = 'This button does not belong to a triage run of this workspace.';
 
 export function registerRevertHandler(app: App, ctx: RevertHandlerContext): void {
-  const ownsRun = (workflowId: string, teamId: string | undefined) =>
-    isTenantRun(workflowId, ctx.tenant.slug) && (!ctx.tenant.teamId || teamId === ctx.tenant.teamId);
-
   app.action<BlockButtonAction>(revertActionId, async ({ ack, body, action, respond }) => {
     await ack();
     const value = decodeRevertValue(action.value);
     const channel = body.channel?.id;
-    if (!value || !channel || !ownsRun(value.workflowId, body.team?.id)) {
+    if (!value || !channel || !isOwnRun(ctx.tenant, value.workflowId, body.team?.id)) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: foreign }).catch(ctx.onError);
       return;
     }
@@ -52,7 +49,7 @@ export function registerRevertHandler(app: App, ctx: RevertHandlerContext): void
   app.view<ViewSubmitAction>(revertModalCallbackId, async ({ ack, body, view }) => {
     const metadata = decodeRevertModalMetadata(view.private_metadata);
     const refuse = (message: string) => ack({ response_action: 'errors', errors: { [revertReasonBlockId]: message } });
-    if (!metadata || !ownsRun(metadata.workflowId, body.team?.id)) {
+    if (!metadata || !isOwnRun(ctx.tenant, metadata.workflowId, body.team?.id)) {
       await refuse(foreign);
       return;
     }

@@ -15,14 +15,8 @@ export function encodeButtonValue(value: ButtonValue): string {
 }
 
 export function decodeButtonValue(raw: string | undefined): ButtonValue | undefined {
-  if (!raw) return undefined;
-  try {
-    const parsed = JSON.parse(raw) as { w?: unknown; r?: unknown };
-    if (typeof parsed.w === 'string' && typeof parsed.r === 'string') return { workflowId: parsed.w, requestId: parsed.r };
-  } catch {
-    // A malformed value is answered like any unknown request.
-  }
-  return undefined;
+  const parsed = parseJsonObject(raw);
+  return typeof parsed?.w === 'string' && typeof parsed.r === 'string' ? { workflowId: parsed.w, requestId: parsed.r } : undefined;
 }
 
 /** What the revert button carries: the triage run whose writes it would undo. */
@@ -36,12 +30,20 @@ export function encodeRevertValue(value: RevertButtonValue): string {
 }
 
 export function decodeRevertValue(raw: string | undefined): RevertButtonValue | undefined {
+  const parsed = parseJsonObject(raw);
+  return typeof parsed?.w === 'string' && typeof parsed.run === 'string' ? { workflowId: parsed.w, runId: parsed.run } : undefined;
+}
+
+/**
+ * A JSON object from a value Slack hands back (button value, modal private_metadata), or
+ * undefined for anything malformed — answered like a foreign button. Never trusted beyond shape.
+ */
+export function parseJsonObject(raw: string | undefined): Record<string, unknown> | undefined {
   if (!raw) return undefined;
   try {
-    const parsed = JSON.parse(raw) as { w?: unknown; run?: unknown };
-    if (typeof parsed.w === 'string' && typeof parsed.run === 'string') return { workflowId: parsed.w, runId: parsed.run };
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined;
   } catch {
-    // A malformed value is answered like a foreign button.
+    return undefined;
   }
-  return undefined;
 }

@@ -2,7 +2,7 @@
  * The modal that asks why a triage should be reverted. Opened from the "Revert…" button of a
  * triage's outcome message; its submission starts the revert with the reason as written.
  */
-import type { RevertButtonValue } from './action-ids';
+import { parseJsonObject, type RevertButtonValue } from './action-ids';
 import type { ModalView, PlainTextElement } from '@slack/web-api';
 import { mrkdwn } from './block-kit';
 
@@ -40,14 +40,8 @@ export function revertModal(metadata: RevertModalMetadata): ModalView {
 }
 
 export function decodeRevertModalMetadata(raw: string | undefined): RevertModalMetadata | undefined {
-  if (!raw) return undefined;
-  try {
-    const parsed = JSON.parse(raw) as { w?: unknown; run?: unknown; c?: unknown };
-    if (typeof parsed.w === 'string' && typeof parsed.run === 'string' && typeof parsed.c === 'string') {
-      return { workflowId: parsed.w, runId: parsed.run, channel: parsed.c };
-    }
-  } catch {
-    // Answered like a foreign modal.
-  }
-  return undefined;
+  const parsed = parseJsonObject(raw);
+  return typeof parsed?.w === 'string' && typeof parsed.run === 'string' && typeof parsed.c === 'string'
+    ? { workflowId: parsed.w, runId: parsed.run, channel: parsed.c }
+    : undefined;
 }
