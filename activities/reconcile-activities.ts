@@ -7,7 +7,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { startOrSignalTriage } from '../api/webhooks/start-triage';
 import { serviceNowConnectorId } from '../connectors/servicenow/actions';
 import {
   listChangedIncidents, shiftGlideDateTime, toGlideDateTime, type ChangedIncident,
@@ -15,6 +14,7 @@ import {
 import { appendAudit } from '../db/audit-repo';
 import { advanceWatermark, getWatermark, initWatermark, serviceNowIncidentSource } from '../db/watermarks-repo';
 import { getDelivery, recordDelivery } from '../db/webhook-deliveries-repo';
+import { startOrSignalTriage } from '../runs/start-triage';
 import { loadTenant, serviceNowClientFor, type TenantContext } from '../tenancy/tenant-context';
 import type {
   IncidentOutcome, ReconcileExample, ReconcilePageInput, ReconcilePageResult, ReconcileStart,

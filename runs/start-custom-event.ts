@@ -6,12 +6,14 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { tenantKey } from '../../temporal/search-attributes';
-import type { customWebhookEvent, CustomWebhookEventInput } from '../../workflows/custom-webhook-event';
-import type { CustomWebhookConfig } from './custom-webhook-config';
+import { tenantKey } from '../temporal/search-attributes';
+import type { customWebhookEvent, CustomWebhookEventInput } from '../workflows/custom-webhook-event';
+
+/** The workflows a custom webhook may start, by the name a tenant configures. */
+export type CustomEventWorkflowType = 'customEvent';
 
 /** Temporal workflow type per configured `workflowType`. */
-const workflowTypes: Record<CustomWebhookConfig['workflowType'], string> = { customEvent: 'customWebhookEvent' };
+const workflowTypes: Record<CustomEventWorkflowType, string> = { customEvent: 'customWebhookEvent' };
 
 /** `custom-<tenant>-<webhook id>`, readable when the id is tame, else a digest of it. */
 export function customEventWorkflowId(tenantSlug: string, webhookId: string): string {
@@ -21,7 +23,7 @@ export function customEventWorkflowId(tenantSlug: string, webhookId: string): st
 
 /** Starts the run; `already_started` when this webhook id already has one. */
 export async function startCustomEvent(
-  temporal: Client, taskQueue: string, config: CustomWebhookConfig, input: CustomWebhookEventInput,
+  temporal: Client, taskQueue: string, config: { workflowType: CustomEventWorkflowType }, input: CustomWebhookEventInput,
 ): Promise<{ workflowId: string; outcome: 'started' | 'already_started' }> {
   const workflowId = customEventWorkflowId(input.tenantSlug, input.webhookId);
   try {

@@ -5,17 +5,18 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { getTenantBySlug } from '../../db/tenants-repo';
-import type { Queryable } from '../../db/queryable';
-import { listWrites } from '../../db/write-log-repo';
-import { incidentKey, statusKey, tenantKey } from '../../temporal/search-attributes';
-import { revertibleWrites } from '../../triage/propose-revert';
-import type { RevertInput } from '../../triage/types';
-import { revertWorkflowType } from '../../workflows/messages';
-import type { revertTriageRun } from '../../workflows/revert-triage-run';
-import { parseRunWorkflowId, revertWorkflowId } from '../../workflows/triage-ids';
-import { HttpError } from '../http-error';
+import { getTenantBySlug } from '../db/tenants-repo';
+import type { Queryable } from '../db/queryable';
+import { listWrites } from '../db/write-log-repo';
+import { incidentKey, statusKey, tenantKey } from '../temporal/search-attributes';
+import { revertibleWrites } from '../triage/propose-revert';
+import type { RevertInput } from '../triage/types';
+import { revertWorkflowType } from '../workflows/messages';
+import type { revertTriageRun } from '../workflows/revert-triage-run';
+import { parseRunWorkflowId, revertWorkflowId } from '../workflows/triage-ids';
+import { RunRefusedError } from './errors';
 
+/** What to revert, and who asks why. */
 export interface RevertRequest {
   triageWorkflowId: string;
   /** A particular run of that id; the latest run when absent. */
@@ -24,14 +25,19 @@ export interface RevertRequest {
   reason: string;
 }
 
+/**
+ * Starts the revert run of `request.triageWorkflowId`.
+ * @throws RunRefusedError when there is no such run, it is not a triage run, it is still open,
+ * it wrote nothing revertible, or a revert of the incident is already open.
+ */
 export async function startRevert(
   deps: { temporal: Client; taskQueue: string; pool: Queryable },
   request: RevertRequest,
 ): Promise<{ workflowId: string; triageRunId: string }> {
-  const notFound = new HttpError(404, 'run_not_found', `no run with id ${request.triageWorkflowId}`);
+  const notFound = new RunRefusedError('run_not_found', `no run with id ${request.triageWorkflowId}`);
   const parts = parseRunWorkflowId(request.triageWorkflowId);
   if (!parts) throw notFound;
-  if (parts.kind !== 'triage') throw new HttpError(422, 'not_a_triage_run', 'only a triage run can be reverted; to undo a revert, triage the incident again');
+  if (parts.kind !== 'triage') throw new RunRefusedError('not_a_triage_run', 'only a triage run can be reverted; to undo a revert, triage the incident again');
   const tenant = await getTenantBySlug(deps.pool, parts.tenantSlug);
   if (!tenant) throw notFound;
 
@@ -43,12 +49,12 @@ export async function startRevert(
     throw err;
   }
   if (description.status.name === 'RUNNING') {
-    throw new HttpError(409, 'run_open', 'this triage run is still open: decide it or let it expire, then revert what it wrote');
+    throw new RunRefusedError('run_open', 'this triage run is still open: decide it or let it expire, then revert what it wrote');
   }
   const triageRunId = description.runId;
   const written = revertibleWrites(await listWrites(deps.pool, { tenantId: tenant.id, workflowId: request.triageWorkflowId, runId: triageRunId }));
   if (written.length === 0) {
-    throw new HttpError(409, 'nothing_to_revert', 'this triage run changed no incident fields (denied, expired, shadow mode or nothing to do)');
+    throw new RunRefusedError('nothing_to_revert', 'this triage run changed no incident fields (denied, expired, shadow mode or nothing to do)');
   }
 
   const workflowId = revertWorkflowId(tenant.slug, parts.sysId);
@@ -69,7 +75,7 @@ export async function startRevert(
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new HttpError(409, 'revert_in_progress', `a revert of this incident is already open: ${workflowId}`);
+      throw new RunRefusedError('revert_in_progress', `a revert of this incident is already open: ${workflowId}`);
     }
     throw err;
   }

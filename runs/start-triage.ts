@@ -4,14 +4,16 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { incidentKey, statusKey, tenantKey } from '../../temporal/search-attributes';
-import type { TriageTrigger } from '../../triage/types';
-import { incidentChangedSignal } from '../../workflows/messages';
-import { triageWorkflowId } from '../../workflows/triage-ids';
-import type { triageIncident } from '../../workflows/triage-incident';
+import { incidentKey, statusKey, tenantKey } from '../temporal/search-attributes';
+import type { TriageTrigger } from '../triage/types';
+import { incidentChangedSignal } from '../workflows/messages';
+import { triageWorkflowId } from '../workflows/triage-ids';
+import type { triageIncident } from '../workflows/triage-incident';
 
+/** Whether the event reached a run (new or open), or the incident's run had already finished. */
 export type StartOutcome = 'started_or_signalled' | 'already_handled';
 
+/** Starts the incident's triage run with `trigger`, or hands `trigger` to the open one. */
 export async function startOrSignalTriage(
   temporal: Client,
   taskQueue: string,

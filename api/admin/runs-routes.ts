@@ -7,11 +7,11 @@ import express, { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { listAudit } from '../../db/audit-repo';
+import { startRevert } from '../../runs/start-revert';
 import { decideSignal, stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
-import { startRevert } from './start-revert';
 
 const decisionSchema = z.object({
   approver: z.string().min(1).max(100),
@@ -61,6 +61,7 @@ export function runsRouter(deps: ApiDeps): Router {
     }
   });
 
+  // Refusals (RunRefusedError) reach the error handler, which answers them with their status.
   router.post('/admin/runs/:workflowId/revert', async (req, res) => {
     const body = parseOr422(revertSchema, req.body ?? {}, 'invalid revert request');
     const started = await startRevert(deps, {

@@ -12,8 +12,8 @@ import {
   decodeRevertModalMetadata, revertModal, revertModalCallbackId, revertReasonBlockId, revertReasonMinLength,
 } from '../../connectors/slack/revert-modal';
 import type { Queryable } from '../../db/queryable';
-import { startRevert } from '../admin/start-revert';
-import { HttpError } from '../http-error';
+import { RunRefusedError } from '../../runs/errors';
+import { startRevert } from '../../runs/start-revert';
 import { isOwnRun, type SlackTenant } from './slack-tenant';
 
 export interface RevertHandlerContext {
@@ -62,8 +62,8 @@ export function registerRevertHandler(app: App, ctx: RevertHandlerContext): void
     try {
       started = await startRevert(ctx, { triageWorkflowId: metadata.workflowId, triageRunId: metadata.runId, requestedBy: body.user.id, reason });
     } catch (err) {
-      // The API's refusals read well as they are; anything else is ours to log.
-      if (err instanceof HttpError && err.status < 500) {
+      // Refusals read well as they are; anything else is ours to log.
+      if (err instanceof RunRefusedError) {
         await refuse(`No revert started: ${err.message}.`);
         return;
       }

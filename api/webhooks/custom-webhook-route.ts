@@ -9,6 +9,7 @@ import { Router } from 'express';
 import { appendAudit } from '../../db/audit-repo';
 import { getTenantById } from '../../db/tenants-repo';
 import { recordDelivery } from '../../db/webhook-deliveries-repo';
+import { startCustomEvent } from '../../runs/start-custom-event';
 import type { ApiDeps } from '../deps';
 import { customPayloadSchema, loadCustomWebhookConfig } from './custom-webhook-config';
 import { auditRedelivery, findRedelivery } from './delivery-replay';
@@ -16,7 +17,6 @@ import { CUSTOM_WEBHOOK_SECRET } from './inbound-connectors';
 import { refuse, WebhookRejection, type RejectionContext } from './rejections';
 import { limitPerRoute } from './route-rate-limit';
 import { verifyStandardDelivery } from './standard-webhook-intake';
-import { startCustomEvent } from './start-custom-event';
 import { auditOversizedBody, parseJsonBody, rawBody } from './webhook-body';
 import { routeLimiter, type WebhookRouteOptions } from './webhook-route-options';
 

@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { appendAudit } from '../../db/audit-repo';
 import { recordDelivery } from '../../db/webhook-deliveries-repo';
+import { startOrSignalTriage } from '../../runs/start-triage';
 import { loadTenant } from '../../tenancy/tenant-context';
 import { secretNames } from '../../tenancy/tenant-settings';
 import type { ApiDeps } from '../deps';
@@ -15,7 +16,6 @@ import { refuse, WebhookRejection, type RejectionContext } from './rejections';
 import { limitPerRoute } from './route-rate-limit';
 import { serviceNowWebhookSchema } from './servicenow-payload';
 import { verifyStandardDelivery } from './standard-webhook-intake';
-import { startOrSignalTriage } from './start-triage';
 import { auditOversizedBody, parseJsonBody, rawBody } from './webhook-body';
 import { routeLimiter, type WebhookRouteOptions } from './webhook-route-options';
 
