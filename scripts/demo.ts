@@ -9,13 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger } from '../observability/logger';
 import { startDevServer } from '../temporal/dev-server';
 import type { TriageResult } from '../triage/types';
-import { approvers, startHarness } from '../test/support/harness';
-import { approvalMessage } from '../test/support/slack-assertions';
 import { revertWorkflowId } from '../workflows/triage-ids';
+import { approvalMessage } from './local-stack/approval-message';
+import { approvers, startLocalStack } from './local-stack/local-stack';
 
 /** Block Kit to indented plain text, roughly as Slack shows it. */
 function renderBlocks(blocks: unknown[]): string {
@@ -47,12 +47,14 @@ const pick = (record: Record<string, unknown>) =>
 
 async function main(): Promise<void> {
   process.env.GATEHOUSE_ALLOW_INSECURE_TENANT_URLS = 'true';
+  // The SDK's INFO lines (worker state changes) would bury the story the demo tells.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const dev = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'gatehouse-demo-')), 'temporal.db') });
   const connection = await Connection.connect({ address: dev.address });
   const client = new Client({ connection, namespace: dev.namespace });
   const nativeConnection = await NativeConnection.connect({ address: dev.address });
   const lines: string[] = [];
-  const h = await startHarness({ client, nativeConnection, namespace: dev.namespace }, {
+  const h = await startLocalStack({ client, nativeConnection, namespace: dev.namespace }, {
     logger: { logger: createLogger({ level: 'warn' }), lines }, timeoutSeconds: 3600,
   });
   const shutdown = async () => {

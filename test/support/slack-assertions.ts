@@ -1,12 +1,7 @@
 /** Helpers to read what the Slack simulator holds, the way a person looks at the channel. */
-import type { SlackMessage, SlackSimulator } from '../simulators/slack';
-import { channelId } from './harness';
+import type { SlackMessage } from '../simulators/slack';
 
-export function approvalMessage(slack: SlackSimulator): SlackMessage {
-  const messages = slack.messages(channelId);
-  if (messages.length !== 1) throw new Error(`expected one approval message, found ${messages.length}`);
-  return messages[0]!;
-}
+export { approvalMessage } from '../../scripts/local-stack/approval-message';
 
 /** Whether the message still offers Approve/Deny (a completed triage's "Revert…" does not count). */
 export function hasDecisionButtons(message: SlackMessage): boolean {
