@@ -12,6 +12,7 @@ import { closeServer, createApp, listen } from './server';
 import { Store } from './store';
 import { TokenStore } from './token-store';
 import type { Clock, IncidentRecord, JournalElement, JournalEntry } from './types';
+import { ObservedIncidentService, type IncidentWriteListener } from './write-events';
 
 export type { IncidentRecord, JournalEntry, JournalElement, ReferenceValue } from './types';
 export type { FaultInjector, FaultMatch, RateLimitFault, ErrorFault, DropFault } from './faults';
@@ -20,6 +21,8 @@ export type { UserSeed, GroupSeed } from './directory';
 export type { TokenResponse } from './token-store';
 export { OAUTH_TOKEN_PATH } from './oauth-routes';
 export { TABLE_API_BASES } from './server';
+export type { IncidentWriteEvent, IncidentWriteListener } from './write-events';
+export { outboundWebhookRule, type OutboundWebhookRule, type OutboundWebhookRuleOptions, type OutboundWebhookRequest } from './outbound-webhook-rule';
 
 /** A running simulator. */
 export interface ServiceNowSimulator {
@@ -67,6 +70,8 @@ export interface ServiceNowSimulatorOptions {
   host?: string;
   /** Source of "now" for timestamps, token expiry and rate-limit windows; default the wall clock. */
   now?: Clock;
+  /** Told of every committed incident write (business rules, load tests); off by default. */
+  onIncidentWrite?: IncidentWriteListener;
 }
 
 /** Starts a simulator listening on `host:port`. */
@@ -74,7 +79,9 @@ export async function startServiceNowSimulator(opts: ServiceNowSimulatorOptions 
   const clock: Clock = opts.now ?? (() => new Date());
   const store = new Store();
   const directory = new Directory(store, clock);
-  const incidents = new IncidentService(store, directory, clock);
+  const incidents = opts.onIncidentWrite
+    ? new ObservedIncidentService(store, directory, clock, opts.onIncidentWrite)
+    : new IncidentService(store, directory, clock);
   const tokens = new TokenStore(clock);
   const faults = new FaultQueue();
   const counter = new RequestCounter();
