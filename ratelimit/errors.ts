@@ -5,9 +5,9 @@
  */
 
 /**
- * Why a call may not go out yet: the tenant's token bucket for the connector is empty
- * (`rate`), its in-flight cap is reached (`concurrency`), or the provider itself asked for a
- * pause, e.g. through a 429 Retry-After (`provider`).
+ * Why a call may not go out yet: a token bucket it draws from is empty (`rate`), an in-flight
+ * cap is reached (`concurrency`), or the provider itself asked for a pause, e.g. through a 429
+ * Retry-After (`provider`).
  */
 export type RateLimitReason = 'rate' | 'concurrency' | 'provider';
 
@@ -22,7 +22,9 @@ export class RateLimitedError extends Error {
     readonly reason: RateLimitReason,
     /** The connector the call was for, for logs and failure types. */
     readonly connector: string,
+    /** The bucket that held the call back, e.g. `slack:chat.postMessage:C0123` (see buckets.ts). */
+    readonly bucket: string = connector,
   ) {
-    super(`call to ${connector} held back (${reason}); retry in ${retryAfterMs} ms`);
+    super(`call to ${bucket} held back (${reason}); retry in ${retryAfterMs} ms`);
   }
 }

@@ -61,10 +61,18 @@ export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContex
   return new ServiceNowClient(sn.instanceUrl, credentials, gateFor(deps, tenant, 'servicenow'));
 }
 
-/** The tenant's rate-limit gate for one connector's calls, or undefined when no limiter is configured. */
+/**
+ * The tenant's rate-limit gate for one connector's calls, or undefined when no limiter is
+ * configured. Each call is charged to the buckets its descriptor (method, channel) selects; the
+ * tenant's overrides travel with the gate, from the settings already loaded, so no call pays a
+ * settings lookup.
+ */
 export function gateFor(deps: TenantDeps, tenant: TenantContext, connector: string): CallGate | undefined {
   const limiter = deps.limiter;
-  return limiter ? (call) => limiter.run({ tenantId: tenant.id, connector }, call) : undefined;
+  const settings = tenant.settings.rateLimits ?? {};
+  return limiter
+    ? (call, descriptor) => limiter.run({ tenantId: tenant.id, connector, ...descriptor }, call, { settings })
+    : undefined;
 }
 
 export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {

@@ -10,7 +10,7 @@ import { ServiceNowApiError } from '../../connectors/servicenow/errors';
 import { createTestDatabase, type Database } from '../../db/database';
 import { createTenant } from '../../db/tenants-repo';
 import {
-  createConnectorLimiter, limitsFor, RateLimitedError, realClock, tryAcquire,
+  bucketsFor, createConnectorLimiter, RateLimitedError, realClock, tryAcquire,
   type LimiterClock, type LimiterConfig, type RateLimitSettings,
 } from '../../ratelimit';
 
@@ -59,7 +59,7 @@ describe('connector limiter behaviour', () => {
     const settings: RateLimitSettings = { servicenow: { requestsPerSecond: 100, burst: 100, maxConcurrent: 1 } };
     // A worker takes the only slot and dies without releasing it.
     const crashedAt = performance.now();
-    assert.deepEqual(await tryAcquire(db.pool, key, limitsFor('servicenow', settings), { id: randomUUID(), ttlMs: 600 }), { granted: true });
+    assert.deepEqual(await tryAcquire(db.pool, tenantId, bucketsFor(key, settings), { id: randomUUID(), ttlMs: 600 }), { granted: true, leased: ['servicenow'] });
 
     const impatient = await rateLimited(limiter(settings, { maxInlineWaitMs: 0 }).run(key, neverCalled));
     assert.equal(impatient.reason, 'concurrency');
@@ -84,7 +84,7 @@ describe('connector limiter behaviour', () => {
     const settings: RateLimitSettings = { servicenow: { requestsPerSecond: 5, burst: 10, maxConcurrent: 4 } };
     const [workerA, workerB] = [limiter(settings), limiter(settings)];
 
-    await workerA.noteThrottled(tenantId, 'servicenow', 3);
+    await workerA.noteThrottled({ tenantId, connector: 'servicenow' }, 3);
     const notedAt = performance.now();
     const err = await rateLimited(workerB.run({ tenantId, connector: 'servicenow' }, neverCalled));
     const elapsed = performance.now() - notedAt;
@@ -111,7 +111,7 @@ describe('connector limiter behaviour', () => {
     const tenantId = await newTenant();
     const settings: RateLimitSettings = { servicenow: { requestsPerSecond: 5, burst: 10, maxConcurrent: 4 } };
     const clock = spyClock();
-    await limiter(settings).noteThrottled(tenantId, 'servicenow', 1);
+    await limiter(settings).noteThrottled({ tenantId, connector: 'servicenow' }, 1);
     const started = performance.now();
     assert.equal(await limiter(settings, {}, clock).run({ tenantId, connector: 'servicenow' }, async () => 'went'), 'went');
     assert.ok(performance.now() - started >= 950, 'waited for the pause to end');
@@ -124,7 +124,7 @@ describe('connector limiter behaviour', () => {
     const worker = limiter(settings);
     // The noisy tenant spends its burst, gets throttled by Slack, and keeps calling.
     for (let i = 0; i < 3; i += 1) await worker.run({ tenantId: noisy, connector: 'slack' }, async () => i);
-    await worker.noteThrottled(noisy, 'slack', 30);
+    await worker.noteThrottled({ tenantId: noisy, connector: 'slack' }, 30);
     const queued = Array.from({ length: 5 }, () => worker.run({ tenantId: noisy, connector: 'slack' }, neverCalled).catch((err: unknown) => err));
 
     const impatient = limiter(settings, { maxInlineWaitMs: 0 });

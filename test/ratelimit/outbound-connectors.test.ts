@@ -22,6 +22,7 @@ import { startSlackSimulator, type SlackSimulator } from '../simulators/slack';
 
 const TEAM = 'T0OUTBOUND';
 const CHANNEL = 'C0OUTBOUND';
+const SECOND_CHANNEL = 'C0OUTBOUND2';
 const APP_ID = 303;
 
 /** The most arrivals in any 1-second window. */
@@ -51,14 +52,17 @@ describe('Slack and GitHub calls under the shared limiter', () => {
   /** What a worker process holds: its own limiter over the shared database (generous inline waits). */
   const worker = (): TenantDeps => ({
     pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true },
-    limiter: createConnectorLimiter(db.pool, { tenantLimits: () => limits, maxInlineWaitMs: 15_000 }),
+    limiter: createConnectorLimiter(db.pool, { maxInlineWaitMs: 15_000 }),
   });
+  /** The tenant as an activity loads it: the limits in force are those of its settings. */
+  const withLimits = (): TenantContext => ({ ...tenant, settings: { ...tenant.settings, rateLimits: limits } });
 
   before(async () => {
     [db, slack, gh] = await Promise.all([createTestDatabase(), startSlackSimulator(), startGitHubSimulator()]);
     const botToken = `xoxb-${randomBytes(12).toString('hex')}`;
     slack.addWorkspace({ teamId: TEAM, domain: 'outbound', botToken, botUserId: 'U0OUTBOT' });
     slack.addChannel({ id: CHANNEL, teamId: TEAM, name: 'approvals', botIsMember: true });
+    slack.addChannel({ id: SECOND_CHANNEL, teamId: TEAM, name: 'second', botIsMember: true });
     const privateKey = gh.addApp({ appId: APP_ID }).privateKeyPem;
     gh.addRepo({ owner: 'acme', name: 'widgets' });
     gh.addInstallation({ id: 7, account: 'acme', repositories: ['widgets'], permissions: { issues: 'read' } });
@@ -82,14 +86,17 @@ describe('Slack and GitHub calls under the shared limiter', () => {
     await db?.close();
   });
 
-  it('keeps a burst of Slack posts from two workers within the tenant Slack rate', async () => {
+  it('keeps a burst of Slack posts from two workers within the tenant\'s connector-wide Slack rate', async () => {
+    // The settings shape from before per-method limits: it still caps every Slack call together.
     const slackLimits = { requestsPerSecond: 2, burst: 2, maxConcurrent: 1 };
     limits = { slack: slackLimits };
-    const clients = await Promise.all([worker(), worker()].map((deps) => slackClientFor(deps, tenant)));
+    const clients = await Promise.all([worker(), worker()].map((deps) => slackClientFor(deps, withLimits())));
     const before = slack.callTimeline().length;
-    await Promise.all(Array.from({ length: 8 }, (_, i) => clients[i % 2]!.chat.postMessage({ channel: CHANNEL, text: `post ${i}` })));
+    // Two channels, so the per-channel limit (1/s, burst 3) is not what holds them back.
+    await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      clients[i % 2]!.chat.postMessage({ channel: i < 4 ? CHANNEL : SECOND_CHANNEL, text: `post ${i}` })));
 
-    assert.equal(slack.messages(CHANNEL).length, 8);
+    assert.equal(slack.messages(CHANNEL).length + slack.messages(SECOND_CHANNEL).length, 8);
     const arrivals = slack.callTimeline().slice(before).filter((c) => c.method === 'chat.postMessage').map((c) => c.at);
     assert.equal(arrivals.length, 8);
     assertWithin(arrivals, slackLimits, 'Slack');
@@ -97,7 +104,7 @@ describe('Slack and GitHub calls under the shared limiter', () => {
 
   it("a Slack 429 pauses the other worker's calls for its Retry-After", async () => {
     limits = { slack: { requestsPerSecond: 50, burst: 50, maxConcurrent: 4 } };
-    const [first, second] = await Promise.all([worker(), worker()].map((deps) => slackClientFor(deps, tenant)));
+    const [first, second] = await Promise.all([worker(), worker()].map((deps) => slackClientFor(deps, withLimits())));
     slack.rateLimit('chat.postMessage', 1, 2);
     const throttledAt = Date.now();
     await assert.rejects(first!.chat.postMessage({ channel: CHANNEL, text: 'throttled' }), (err: unknown) =>
@@ -113,7 +120,7 @@ describe('Slack and GitHub calls under the shared limiter', () => {
   it('keeps a burst of GitHub requests within the tenant GitHub rate, token mint included', async () => {
     const githubLimits = { requestsPerSecond: 3, burst: 2, maxConcurrent: 1 };
     limits = { github: githubLimits };
-    const { client } = await githubClientFor(worker(), tenant);
+    const { client } = await githubClientFor(worker(), withLimits());
     gh.resetRequestCounts();
     const answers = await Promise.all(Array.from({ length: 7 }, () => client.request('GET /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'widgets' })));
     assert.deepEqual(answers.map((a) => a.status), Array(7).fill(200));
@@ -127,13 +134,13 @@ describe('Slack and GitHub calls under the shared limiter', () => {
   it('an exhausted GitHub rate limit stops every worker until its reset, without calling GitHub', async () => {
     limits = { github: { requestsPerSecond: 50, burst: 50, maxConcurrent: 4 } };
     gh.setRateLimit({ limit: 1, exhaustedStatus: 429 });
-    const first = (await githubClientFor(worker(), tenant)).client;
+    const first = (await githubClientFor(worker(), withLimits())).client;
     await first.request('GET /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'widgets' }).catch(() => undefined);
     const refused = await first.request('GET /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'widgets' }).catch((err: unknown) => err);
     assert.ok(refused instanceof GitHubApiError && refused.code === 'rate_limited', `expected GitHub's rate limit, got ${String(refused)}`);
 
     gh.resetRequestCounts();
-    const second = (await githubClientFor({ ...worker(), limiter: createConnectorLimiter(db.pool, { tenantLimits: () => limits, maxInlineWaitMs: 0 }) }, tenant)).client;
+    const second = (await githubClientFor({ ...worker(), limiter: createConnectorLimiter(db.pool, { maxInlineWaitMs: 0 }) }, withLimits())).client;
     const paused = await second.request('GET /repos/{owner}/{repo}/issues', { owner: 'acme', repo: 'widgets' }).catch((err: unknown) => err);
     assert.ok(paused instanceof RateLimitedError, `expected the shared pause, got ${String(paused)}`);
     assert.equal(paused.reason, 'provider');
