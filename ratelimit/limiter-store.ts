@@ -171,8 +171,8 @@ function verdictFrom(rows: AcquireRow[], buckets: readonly LimitBucket[]): Extra
       worst = { ...denial, bucket: row.bucket };
     }
   }
-  // Every row could give but the database still refused: a row changed between the two reads
-  // cannot happen under the locks, so this is only a rounding edge; ask again very soon.
+  // The rows returned are the ones the database decided on, so some bucket refuses; should
+  // floating-point rounding ever hide which, asking again in a millisecond is harmless.
   const { reason, waitMs, bucket } = worst ?? { reason: 'rate' as const, waitMs: 1, bucket: rows[0]?.bucket ?? '' };
   return { granted: false, reason, waitMs: Math.max(1, Math.ceil(waitMs)), bucket };
 }

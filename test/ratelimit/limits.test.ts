@@ -136,5 +136,6 @@ describe('connector limits', () => {
     assert.throws(() => createConnectorLimiter(unused, { maxInlineWaitMs: -1 }), RangeError);
     assert.throws(() => createConnectorLimiter(unused, { leaseTtlMs: 0 }), RangeError);
     assert.throws(() => createConnectorLimiter(unused, { leaseTtlMs: 1.5 }), RangeError);
+    assert.throws(() => createConnectorLimiter(unused, { releaseFlushMs: -5 }), RangeError);
   });
 });
