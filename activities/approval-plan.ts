@@ -40,7 +40,7 @@ export async function planApproval(input: {
   alsoExcluded?: ExcludedApprover[];
 }): Promise<ApprovalPlan> {
   const { deps, tenant, serviceNow, incident, proposals } = input;
-  const policy = await loadTenantPolicy(deps.pool, tenant);
+  const policy = await loadTenantPolicy(deps.pool, tenant, deps.tenants);
   const actions = proposals.map((p) => {
     const spec = serviceNowActions[p.actionId];
     const evaluation = evaluatePolicy({ actionId: p.actionId, connectorId: serviceNowConnectorId, gate: spec.gate, risk: spec.risk }, policy.document);

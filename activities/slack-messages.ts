@@ -5,8 +5,10 @@
 import { approvalRequestBlocks, approvalRequestText, outcomeBlocks, outcomeText } from '../connectors/slack/approval-message';
 import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
 import type { ActionWriteResult, ApprovalMessageRef, RunStatus, TriagePlan, TriageState } from '../triage/types';
+import { appendAuditEvents } from '../db/audit-repo';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
+import { toAuditEvents, type RunAuditEvent } from './run-audit';
 
 export interface PostApprovalRequestInput {
   tenantId: string;
@@ -14,6 +16,8 @@ export interface PostApprovalRequestInput {
   requestId: string;
   plan: TriagePlan;
   expiresAt: string;
+  /** Recorded once the message is posted (see run-audit.ts). */
+  audit?: RunAuditEvent[];
 }
 
 export interface FinishApprovalMessageInput {
@@ -27,6 +31,8 @@ export interface FinishApprovalMessageInput {
   detail: string;
   decision?: TriageState['decision'];
   writes: ActionWriteResult[];
+  /** Recorded once the message is updated: the run's outcome. */
+  audit?: RunAuditEvent[];
 }
 
 export interface NotifyRefusedDecisionInput {
@@ -56,6 +62,7 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
         unfurl_links: false,
       });
       if (!posted.channel || !posted.ts) throw new Error('Slack accepted the message but returned no channel/ts');
+      await appendAuditEvents(deps.pool, toAuditEvents(input.tenantId, input.workflowId, input.audit));
       return { channel: posted.channel, ts: posted.ts };
     });
   }
@@ -71,6 +78,7 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
         text: outcomeText(input.plan, input.status, input.detail),
         blocks: outcomeBlocks({ ...input, auditUrl: deps.auditLinks.urlFor(input.workflowId) }),
       });
+      await appendAuditEvents(deps.pool, toAuditEvents(input.tenantId, input.workflowId, input.audit));
     });
   }
 

@@ -1,5 +1,6 @@
 /** Revisions of tenants' policy documents (opaque JSON here; the application validates it). */
 import { isPgError, type Queryable } from './queryable';
+import { notifyTenantChanged } from './tenant-changes';
 
 export interface PolicyRevision {
   tenantId: string;
@@ -51,6 +52,7 @@ export async function putPolicy(db: Queryable, tenantId: string, document: unkno
          RETURNING tenant_id, revision, document, created_by, created_at`,
         [tenantId, JSON.stringify(document), createdBy],
       );
+      notifyTenantChanged(tenantId);
       return toRevision(rows[0]!);
     } catch (err) {
       if (!isPgError(err, '23505')) throw err;

@@ -4,6 +4,7 @@
  */
 import { isUuid, type Queryable } from './queryable';
 import type { SecretBox } from './secret-box';
+import { notifyTenantChanged } from './tenant-changes';
 
 interface SecretDbRow {
   ciphertext: Buffer;
@@ -31,6 +32,7 @@ export async function putSecret(db: Queryable, box: SecretBox, tenantId: string,
            key_id = EXCLUDED.key_id, updated_at = now()`,
     [tenantId, name, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.keyId],
   );
+  notifyTenantChanged(tenantId);
 }
 
 /**
@@ -59,5 +61,6 @@ export async function listSecretNames(db: Queryable, tenantId: string): Promise<
 export async function deleteSecret(db: Queryable, tenantId: string, name: string): Promise<boolean> {
   if (!isUuid(tenantId)) return false;
   const { rowCount } = await db.query('DELETE FROM tenant_secrets WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
+  notifyTenantChanged(tenantId);
   return (rowCount ?? 0) > 0;
 }

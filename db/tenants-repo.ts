@@ -1,5 +1,6 @@
 /** Tenants: identity plus non-secret settings (validated by the application, opaque here). */
 import { isPgError, isUuid, type Queryable } from './queryable';
+import { notifyTenantChanged } from './tenant-changes';
 
 /** A tenant row. */
 export interface TenantRow {
@@ -103,5 +104,6 @@ export async function updateTenantSettings(db: Queryable, id: string, settings: 
     `UPDATE tenants SET settings = $2::jsonb, updated_at = now() WHERE id = $1 RETURNING ${columns}`,
     [id, settingsJson(settings)],
   );
+  notifyTenantChanged(id);
   return rows[0] ? toTenant(rows[0]) : undefined;
 }

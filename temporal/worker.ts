@@ -4,6 +4,7 @@
  */
 import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { heartbeatInterceptor } from './activity-heartbeats';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -25,6 +26,7 @@ export function createGatehouseWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    interceptors: { activity: [heartbeatInterceptor] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

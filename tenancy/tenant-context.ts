@@ -14,6 +14,7 @@ import type { SecretBox } from '../db/secret-box';
 import { secretNames, tenantSettingsSchema, type SecretName, type TenantSettings } from './tenant-settings';
 import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
 import type { ConnectorLimiter } from '../ratelimit';
+import { UnknownTenantError, type CachedTenantRow, type TenantCache } from './tenant-cache';
 
 export class TenantConfigError extends Error {
   override readonly name = 'TenantConfigError';
@@ -32,25 +33,57 @@ export interface TenantDeps {
   urlPolicy: UrlPolicy;
   /** Shared per tenant and connector rate limit for outbound calls (optional: absent in some tools). */
   limiter?: ConnectorLimiter;
+  /**
+   * This process's tenant cache (settings, opened secrets, clients). Without one every call
+   * reads the database again (tools and some tests).
+   */
+  tenants?: TenantCache;
 }
 
-export async function loadTenant(deps: TenantDeps, tenantId: string): Promise<TenantContext> {
-  const row = await getTenantById(deps.pool, tenantId);
-  if (!row) throw new TenantConfigError(`tenant ${tenantId} does not exist`);
+function parseTenant(row: { id: string; slug: string; settings: unknown }): TenantContext {
   const parsed = tenantSettingsSchema.safeParse(row.settings);
   if (!parsed.success) throw new TenantConfigError(`tenant ${row.slug} has invalid settings: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   return { id: row.id, slug: row.slug, settings: parsed.data };
 }
 
-export async function requireSecret(deps: TenantDeps, tenant: TenantContext, name: SecretName): Promise<string> {
-  const value = await getSecret(deps.pool, deps.secrets, tenant.id, name);
-  if (!value) throw new TenantConfigError(`tenant ${tenant.slug} has no ${name} configured`);
-  return value;
+/** A value derived from the tenant's configuration: cached per version when there is a cache. */
+async function derived<T>(deps: TenantDeps, tenantId: string, key: string, compute: (row?: CachedTenantRow) => Promise<T>): Promise<T> {
+  if (!deps.tenants) return compute();
+  try {
+    return await deps.tenants.derive(tenantId, key, compute);
+  } catch (err) {
+    if (err instanceof UnknownTenantError) throw new TenantConfigError(err.message);
+    throw err;
+  }
 }
 
+export async function loadTenant(deps: TenantDeps, tenantId: string): Promise<TenantContext> {
+  return derived(deps, tenantId, 'tenant', async (cachedRow) => {
+    const row = cachedRow ?? await getTenantById(deps.pool, tenantId);
+    if (!row) throw new TenantConfigError(`tenant ${tenantId} does not exist`);
+    return parseTenant(row);
+  });
+}
+
+export async function requireSecret(deps: TenantDeps, tenant: TenantContext, name: SecretName): Promise<string> {
+  return derived(deps, tenant.id, `secret:${name}`, async () => {
+    const value = await getSecret(deps.pool, deps.secrets, tenant.id, name);
+    if (!value) throw new TenantConfigError(`tenant ${tenant.slug} has no ${name} configured`);
+    return value;
+  });
+}
+
+/**
+ * The tenant's ServiceNow client. The instance URL is checked on every use; the client itself
+ * (and the OAuth token it holds) is kept per configuration version when there is a cache.
+ */
 export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContext): Promise<ServiceNowClient> {
+  await assertSafeTenantUrl(tenant.settings.servicenow.instanceUrl, deps.urlPolicy);
+  return derived(deps, tenant.id, 'client:servicenow', () => openServiceNowClient(deps, tenant));
+}
+
+async function openServiceNowClient(deps: TenantDeps, tenant: TenantContext): Promise<ServiceNowClient> {
   const sn = tenant.settings.servicenow;
-  await assertSafeTenantUrl(sn.instanceUrl, deps.urlPolicy);
   const password = await requireSecret(deps, tenant, secretNames.serviceNowPassword);
   let credentials: ServiceNowCredentials = { kind: 'basic', username: sn.username, password };
   if (sn.auth === 'oauth') {
@@ -75,9 +108,14 @@ export function gateFor(deps: TenantDeps, tenant: TenantContext, connector: stri
     : undefined;
 }
 
+/** The tenant's Slack Web API client; URL checked on every use, client kept like ServiceNow's. */
 export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {
+  await assertSafeTenantUrl(tenant.settings.slack.apiBaseUrl, deps.urlPolicy);
+  return derived(deps, tenant.id, 'client:slack', () => openSlackClient(deps, tenant));
+}
+
+async function openSlackClient(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {
   const base = tenant.settings.slack.apiBaseUrl;
-  await assertSafeTenantUrl(base, deps.urlPolicy);
   const token = await requireSecret(deps, tenant, secretNames.slackBotToken);
   // Temporal's retry policy is the one retry layer: the client surfaces 429s instead of sleeping.
   return new GatedWebClient(token, {

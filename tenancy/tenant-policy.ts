@@ -2,6 +2,7 @@
 import type { Pool } from 'pg';
 import { getCurrentPolicy } from '../db/policies-repo';
 import { defaultPolicy, policyDocumentSchema, type PolicyDocument } from '../policy/policy-document';
+import type { TenantCache } from './tenant-cache';
 import { TenantConfigError, type TenantContext } from './tenant-context';
 
 export interface TenantPolicy {
@@ -10,7 +11,12 @@ export interface TenantPolicy {
   revision: number;
 }
 
-export async function loadTenantPolicy(pool: Pool, tenant: TenantContext): Promise<TenantPolicy> {
+/** The policy in force; kept per configuration version when `cache` is given (see tenant-cache.ts). */
+export async function loadTenantPolicy(pool: Pool, tenant: TenantContext, cache?: TenantCache): Promise<TenantPolicy> {
+  return cache ? cache.derive(tenant.id, 'policy', () => readTenantPolicy(pool, tenant)) : readTenantPolicy(pool, tenant);
+}
+
+async function readTenantPolicy(pool: Pool, tenant: TenantContext): Promise<TenantPolicy> {
   const stored = await getCurrentPolicy(pool, tenant.id);
   if (!stored) {
     return { document: defaultPolicy(tenant.settings.approvals.approvers, tenant.settings.approvals.timeoutSeconds), revision: 0 };

@@ -3,7 +3,8 @@
  * or nobody may approve, post the request in Slack, wait for the decision, write each approved
  * action (idempotent activities) and replace the request with the outcome. Workflow code.
  */
-import { setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { RunAuditEvent } from '../activities/run-audit';
 import type { ActionWriteResult, RunStatus, TriagePlan, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal } from './messages';
@@ -33,13 +34,16 @@ export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, r
   state.requestId = requestId;
   state.eligibleApprovers = [...approval.approvers];
   state.expiresAt = new Date(Date.now() + approval.timeoutSeconds * 1000).toISOString();
-  const message = await reads.postApprovalRequest({ tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt });
+  const requested: RunAuditEvent = {
+    type: 'approval.requested', outcome: 'pending',
+    detail: {
+      requestId, approvers: approval.approvers, quorum: approval.quorum, tier: approval.tier,
+      excluded: plan.excludedApprovers, policyRevision: plan.policyRevision, actions: runnable.map((a) => a.actionId),
+    },
+  };
+  const message = await reads.postApprovalRequest({ tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt, audit: [requested] });
   state.approvalMessage = message;
   run.setStatus('awaiting_approval');
-  await audit('approval.requested', 'pending', {
-    requestId, approvers: approval.approvers, quorum: approval.quorum, tier: approval.tier,
-    excluded: plan.excludedApprovers, policyRevision: plan.policyRevision, actions: runnable.map((a) => a.actionId),
-  });
 
   await awaitDecision({
     plan, requestId, state, pending: run.pending, message,
@@ -49,38 +53,44 @@ export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, r
       nudge: (kind, approvers) => reads.nudgeApprovers({ tenantId, message, kind, approvers, incidentNumber: plan.incident.number }),
     },
   });
-  // Late clicks after the decision are recorded too, while the run is still open.
-  setHandler(decideSignal, (late) => {
-    state.refusedDecisions.push({ approver: late.approver, channel: late.channel, reason: 'already decided' });
+  // Clicks after the decision: recorded, and the person is told privately that theirs changed
+  // nothing (the Slack handler only relays; the run is the one that knows).
+  setHandler(decideSignal, async (late) => {
+    const reason = state.decision ? `this request was already decided (${state.decision.decision}) by ${state.decision.approver}` : 'already decided';
+    state.refusedDecisions.push({ approver: late.approver, channel: late.channel, reason });
+    if (late.channel === 'slack') {
+      await reads.notifyRefusedDecision({ tenantId, message, approver: late.approver, reason })
+        .catch((err: unknown) => log.warn('could not tell a late approver', { error: String(err) }));
+    }
   });
 
-  const report = (status: RunStatus, detail: string) =>
-    reads.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes });
+  // The outcome message replaces the request (taking its buttons away) and records the run's
+  // final audit events in the same activity.
+  const report = (status: RunStatus, detail: string, events: RunAuditEvent[]) =>
+    reads.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes, audit: events });
 
   if (!state.decision) {
     const detail = `no decision within ${approval.timeoutSeconds} s: the request expired and nothing was written`;
-    await audit('approval.expired', 'expired', { requestId });
-    await report('expired', detail);
+    await report('expired', detail, [{ type: 'approval.expired', outcome: 'expired', detail: { requestId } }]);
     return run.finish('expired', detail);
   }
   const decision = state.decision;
-  await audit(decision.decision === 'approve' ? 'approval.approved' : 'approval.denied', decision.decision,
-    { requestId, channel: decision.channel, approvers: decision.approvers, reason: decision.reason ?? null }, decision.approver);
+  const decided: RunAuditEvent = {
+    type: decision.decision === 'approve' ? 'approval.approved' : 'approval.denied', outcome: decision.decision, actor: decision.approver,
+    detail: { requestId, channel: decision.channel, approvers: decision.approvers, reason: decision.reason ?? null },
+  };
   if (decision.decision === 'deny') {
     const detail = `denied by ${decision.approver}: nothing was written`;
-    await report('denied', detail);
+    await report('denied', detail, [decided]);
     return run.finish('denied', detail);
   }
 
   run.setStatus('writing');
-  // Take the buttons away at once, so nobody clicks while the writes run.
-  await report('writing', `approved by ${decision.approver}; writing to ServiceNow…`);
-  for (const action of runnable) {
-    const result: ActionWriteResult = await writes.applyIncidentWrite({
-      tenantId, workflowId, runId, sysId: plan.incident.sysId, action, approver: decision.approver,
-    });
-    state.writes.push(result);
-  }
+  // One activity, one PATCH for every approved action; the decision is audited with the writes.
+  const results: ActionWriteResult[] = await writes.applyApprovedWrites({
+    tenantId, workflowId, runId, sysId: plan.incident.sysId, actions: runnable, approver: decision.approver, audit: [decided],
+  });
+  state.writes.push(...results);
   const conflicts = state.writes.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
   const shadow = state.writes.length > 0 && state.writes.every((w) => w.outcome === 'shadow');
   const status: RunStatus = conflicts.length ? 'completed_with_conflicts' : shadow ? 'shadow_completed' : 'completed';
@@ -90,7 +100,6 @@ export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, r
     ? `approved by ${approvedBy}; not overwritten because someone changed them after the approval was requested: ${conflicts.map((c) => c.field).join(', ')}`
     : shadow ? `approved by ${approvedBy}; shadow mode: the writes were recorded, not made`
       : `approved by ${approvedBy}; ${done}`;
-  await audit('run.completed', status, { writes: state.writes.map((w) => ({ action: w.actionId, outcome: w.outcome })) });
-  await report(status, detail);
+  await report(status, detail, [{ type: 'run.completed', outcome: status, detail: { writes: state.writes.map((w) => ({ action: w.actionId, outcome: w.outcome })) } }]);
   return run.finish(status, detail);
 }
