@@ -77,6 +77,8 @@ export interface PhaseResult {
   };
   dbQueriesByRole?: DbQueriesByRole[];
   processes: ProcessCost[];
+  /** The bench process itself (load generator, simulators, auto-approver): it shares the machine. */
+  benchProcessCpuMs: number;
   serviceNowCalls: Record<string, number>;
   slackCalls: Record<string, number>;
 }
@@ -116,6 +118,7 @@ export async function runPhase(subject: PhaseSubject, env: PhaseEnvironment): Pr
   const slackBefore = sims.slack.callCounts();
   const statsBefore = readStatsFiles(env.statsDir);
   const cpuBefore = sampleTrees(env.trees);
+  const benchCpuBefore = process.cpuUsage();
 
   approver.start();
   const outcomes = await driveWebhooks(webhookClient, subject.webhook, incidents, options.load);
@@ -152,6 +155,7 @@ export async function runPhase(subject: PhaseSubject, env: PhaseEnvironment): Pr
   sims.setEchoRule(undefined);
   await sleep(STATS_FLUSH_MS);
   const cpuAfter = sampleTrees(env.trees);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   const statsAfter = readStatsFiles(env.statsDir);
   const serviceNowCalls = countsSince(sims.sn.requestCounts(), snBefore);
   const slackCalls = countsSince(sims.slack.callCounts(), slackBefore);
@@ -213,6 +217,7 @@ export async function runPhase(subject: PhaseSubject, env: PhaseEnvironment): Pr
     },
     ...(db ? { dbQueriesByRole: db } : {}),
     processes,
+    benchProcessCpuMs: (benchCpu.user + benchCpu.system) / 1000,
     serviceNowCalls,
     slackCalls,
   };

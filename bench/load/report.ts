@@ -109,10 +109,14 @@ export function formatReport(report: LoadReport): string {
     '',
     table(rows(report)),
   ];
+  const b = report.baseline;
+  if (b && report.gatehouse.webhooks.accepted < b.webhooks.accepted) {
+    lines.push('', `Note: Gatehouse accepted ${report.gatehouse.webhooks.accepted} webhooks and the baseline ${b.webhooks.accepted}: its figures are for less work, so the ratios are not like for like.`);
+  }
   for (const p of [report.gatehouse, report.baseline]) {
     if (!p) continue;
     const other = idle(p);
-    if (other) lines.push('', `${p.subject} phase, not counted (other processes, idle): ${other}`);
+    lines.push('', `${p.subject} phase, CPU not counted: the bench process (load generator, simulators, approver) ${num(p.benchProcessCpuMs, 0)} ms${other ? `; other processes, idle: ${other}` : ''}`);
     if (p.dbQueriesByRole === undefined && p.subject === 'gatehouse') lines.push('', 'database queries: n/a (no stats files in GATEHOUSE_STATS_DIR: the stack does not write them yet)');
     if (p.perRun.activitiesByType) {
       lines.push('', `${p.subject} activities per run by type: ${Object.entries(p.perRun.activitiesByType).map(([t, n]) => `${t} ${num(n, 1)}`).join(', ')}`);
