@@ -64,6 +64,8 @@ export interface PhaseResult {
   seconds?: number;
   runsPerSecond?: number;
   offeredPerSecond?: number;
+  /** Webhook sent → the approval message seen in Slack (the approver polls every 20 ms). */
+  webhookToAskedMs?: LatencySummary;
   clickToWrittenMs?: LatencySummary;
   perRun: {
     historyEvents?: HistoryCosts['eventsPerRun'];
@@ -175,6 +177,10 @@ export async function runPhase(subject: PhaseSubject, env: PhaseEnvironment): Pr
     const written = sims.tracker.noteAt(o.sysId);
     return clicked === undefined || written === undefined ? [] : [written - clicked];
   });
+  const webhookToAsked = accepted.flatMap((o) => {
+    const clicked = approver.clickedAt(o.sysId);
+    return clicked === undefined ? [] : [clicked - o.sentAt];
+  });
   const clicks = approver.clicks();
   const problems = sims.tracker.landedCount() < accepted.length ? await runProblems(client, subject.runsQuery) : undefined;
   const histories = await historyCosts(client, accepted.flatMap((o) => (o.workflowId ? [o.workflowId] : [])));
@@ -204,6 +210,7 @@ export async function runPhase(subject: PhaseSubject, env: PhaseEnvironment): Pr
     ...(open === undefined ? {} : { openRunsAtEnd: open }),
     ...(seconds === undefined ? {} : { seconds, runsPerSecond: completed / seconds }),
     ...(options.load.kind === 'rate' && lastSent > firstSent ? { offeredPerSecond: (outcomes.length - 1) / ((lastSent - firstSent) / 1000) } : {}),
+    webhookToAskedMs: summarize(webhookToAsked),
     clickToWrittenMs: summarize(clickToWritten),
     perRun: {
       historyEvents: histories?.eventsPerRun,

@@ -64,12 +64,14 @@ function rows(report: LoadReport): string[][] {
   if (report.options.load.kind === 'rate') out.push(['  offered rate achieved, /s', ...both((p) => num(p.offeredPerSecond, 2))]);
   out.push(
     ['webhook ack ms p50/p95/p99/max', ...both((p) => latency(p.webhooks.ackMs, ['p50', 'p95', 'p99', 'max']), report.ratios?.webhookAckP99 === undefined ? '' : `p99 ${times(report.ratios.webhookAckP99)}`)],
+    ['webhook → approval asked ms p50/p99', ...both((p) => latency(p.webhookToAskedMs, ['p50', 'p99']))],
     ['click ack ms p50/p99', ...both((p) => latency(p.clicks.ackMs, ['p50', 'p99']))],
     ['click → written ms p50/p99', ...both((p) => latency(p.clickToWrittenMs, ['p50', 'p99']), report.ratios?.clickToWrittenP50 === undefined ? '' : `p50 ${times(report.ratios.clickToWrittenP50)}`)],
     ['per run:', '', '', ''],
     [`  history events (${g.perRun.historiesSampled} sampled)`, ...both((p) => range(p.perRun.historyEvents))],
     ['  activities', ...both((p) => range(p.perRun.activities))],
     ['  database queries', ...both((p) => (p.subject === 'baseline' ? '-' : num(p.perRun.dbQueries)))],
+    ...(g.dbQueriesByRole ?? []).map((r) => [`    ${r.role}`, g.completed > 0 ? num(r.dbQueries / g.completed) : 'n/a', b ? '-' : '', '']),
     ['  ServiceNow calls', ...both((p) => num(p.perRun.serviceNowCalls))],
     ['  Slack calls', ...both((p) => num(p.perRun.slackCalls))],
     ['  CPU ms, counted processes', ...both((p) => num(p.perRun.cpuMs, 0), times(report.ratios?.cpuMsPerRun))],
@@ -106,6 +108,7 @@ export function formatReport(report: LoadReport): string {
       ? 'Baseline: a bare Temporal workflow of the same shape (bench/load/baseline-workflow.ts), its own process, same dev server, its own simulators; run FIRST, then Gatehouse.'
       : 'Baseline: skipped.',
     `Each subject had ${report.warmupRuns} warm-up runs first (not counted). CPU counts the subject's processes and the Temporal server; PostgreSQL counts where it runs (embedded: in a Gatehouse process).`,
+    'Processes are labelled by GATEHOUSE_ROLE; "gatehouse" is one without it (e.g. npm start\'s supervisor).',
     '',
     table(rows(report)),
   ];

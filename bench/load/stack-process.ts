@@ -4,7 +4,7 @@
  * many processes it spawns: it samples the whole tree.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,10 +41,32 @@ async function healthy(apiUrl: string): Promise<boolean> {
   }
 }
 
+/** Distinct ports: the kernel may hand a just-released port out again. */
+async function distinctPorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** A port taken by someone else between choosing it and the stack binding it: worth another try. */
+class PortRaceError extends Error {}
+
+const START_ATTEMPTS = 3;
+
 export async function startStack(repoRoot: string): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(repoRoot);
+    } catch (err) {
+      if (!(err instanceof PortRaceError) || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startStackOnce(repoRoot: string): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-load-'));
   const statsDir = join(dataDir, 'stats');
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort] = await distinctPorts(3) as [number, number, number];
   const adminToken = randomBytes(24).toString('base64url');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of STRIPPED) delete env[name];
@@ -59,6 +81,8 @@ export async function startStack(repoRoot: string): Promise<Stack> {
   while (!(await healthy(apiUrl))) {
     if (child.hasExited() || Date.now() > deadline) {
       await stopChild(child, 5000);
+      rmSync(dataDir, { recursive: true, force: true });
+      if (child.tail().some((line) => /already in use|EADDRINUSE/.test(line))) throw new PortRaceError('a chosen port was taken');
       throw new Error(`the stack did not become ready (${child.hasExited() ? 'it exited' : 'timed out'}); its last output:\n${child.tail().join('\n')}`);
     }
     await sleep(250);
