@@ -66,6 +66,26 @@ export const reconcileSettingsSchema = z.object({
 });
 export type ReconcileSettings = z.infer<typeof reconcileSettingsSchema>;
 
+/**
+ * The most a tenant may configure for its inbound limit. The per-route-token bucket that runs
+ * before authentication (api/webhooks/inbound-rate-limit.ts) is sized from these, so it never
+ * refuses what a tenant's own bucket would admit.
+ */
+export const inboundLimitBounds = { requestsPerSecond: 1000, burst: 5000 } as const;
+
+/**
+ * Inbound webhook limits of this tenant, per connector, applied once a request's signature
+ * verified (per API process). Either field left out keeps its default (200/s, burst 2,000).
+ * Strict, so a misspelt field is refused rather than silently ignored.
+ */
+export const inboundSettingsSchema = z.strictObject({
+  /** Sustained requests per second (the bucket's refill rate). */
+  requestsPerSecond: z.number().min(0.1).max(inboundLimitBounds.requestsPerSecond).optional(),
+  /** Requests accepted back to back after a quiet spell (the bucket's size). */
+  burst: z.number().int().min(1).max(inboundLimitBounds.burst).optional(),
+});
+export type InboundSettings = z.infer<typeof inboundSettingsSchema>;
+
 export const tenantSettingsSchema = z.object({
   servicenow: serviceNowSettingsSchema,
   slack: slackSettingsSchema,
@@ -74,6 +94,8 @@ export const tenantSettingsSchema = z.object({
   /** Per connector overrides of the outbound rate limits (requests/s, burst, concurrency). */
   rateLimits: rateLimitSettingsSchema.optional(),
   reconcile: reconcileSettingsSchema.default({ enabled: true, intervalSeconds: 300, initialLookbackSeconds: 86_400 }),
+  /** Inbound webhook limits (requests/s, burst) after authentication; defaults when absent. */
+  inbound: inboundSettingsSchema.optional(),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -1,10 +1,11 @@
 /**
  * POST /slack/:routeToken/interactivity — Slack's interactivity Request URL for one tenant.
- * Same front half as every inbound route: the route's rate limit, a capped raw body, the v0
- * signature in tenant-blind order (verify-slack-request.ts), the replay record; every refusal
- * classified and audited. Only then does the request reach the tenant's Bolt app, which acks
- * and relays the decision. Bolt's own verification is off there: it would know only the current
- * signing secret, and the request has been verified already, under every live one.
+ * Same front half as every inbound route: the route token's rate limit, a capped raw body, the
+ * v0 signature in tenant-blind order (verify-slack-request.ts), the payload validated
+ * (interactivity-payload.ts), the replay record, the tenant's rate limit; every refusal
+ * classified, counted and audited. Only then does the request reach the tenant's Bolt app,
+ * which acks and relays the decision. Bolt's own verification is off there: it would know only
+ * the current signing secret, and the request has been verified already, under every live one.
  */
 import { App, ExpressReceiver } from '@slack/bolt';
 import { Router, type Request, type RequestHandler } from 'express';
@@ -12,12 +13,14 @@ import { recordDelivery } from '../../db/webhook-deliveries-repo';
 import { loadTenant, slackClientFor, type TenantContext } from '../../tenancy/tenant-context';
 import type { ApiDeps } from '../deps';
 import { auditRedelivery } from '../webhooks/delivery-replay';
+import { refuseMalformedRouteToken } from '../webhooks/malformed-route-token';
 import { refuse, WebhookRejection, type RejectionContext } from '../webhooks/rejections';
 import { limitPerRoute } from '../webhooks/route-rate-limit';
 import { auditOversizedBody, rawBody } from '../webhooks/webhook-body';
-import { routeLimiter, type WebhookRouteOptions } from '../webhooks/webhook-route-options';
+import { routeLimiter, tenantLimiter, type WebhookRouteOptions } from '../webhooks/webhook-route-options';
 import { boltLogger } from './bolt-logger';
 import { registerDecisionHandler } from './decision-handler';
+import { boltFormBody, readInteractivityPayload } from './interactivity-payload';
 import { registerRevertHandler } from './revert-handler';
 import { verifySlackRequest } from './verify-slack-request';
 
@@ -42,6 +45,7 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
   const receivers = new Map<string, CachedReceiver>();
   const logger = deps.logger.child({ component: 'slack' });
   const now = options.now ?? Date.now;
+  const perTenant = tenantLimiter(options);
 
   function receiverFor(tenant: TenantContext): RequestHandler {
     const key = JSON.stringify([tenant.slug, tenant.settings.slack.teamId ?? null, tenant.settings.slack.apiBaseUrl]);
@@ -79,6 +83,10 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
         if (req.method !== 'POST') throw new WebhookRejection('schema', 405, 'method_not_allowed', 'Slack interactivity is a POST');
         const verified = await verifySlackRequest(deps, req, { toleranceSeconds: deps.webhookToleranceSeconds ?? 300, now }, ctx);
         requireFormBody(req);
+        const payload = readInteractivityPayload(verified.rawBody);
+        const tenant = await loadTenant(deps, verified.tenantId);
+        // Before the replay record, so that only relayed requests are recorded as such.
+        perTenant.take(tenant, CONNECTOR, res);
         const first = await recordDelivery(deps.pool, { tenantId: verified.tenantId, webhookId: verified.replayId, workflowId: null, bodyDigest: verified.digest });
         if (first === 'duplicate') {
           // A copy of a request already relayed: acknowledged, so Slack shows no error, and dropped.
@@ -86,14 +94,17 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
           res.status(200).end();
           return;
         }
-        // Bolt reads the body from here instead of the (already consumed) stream.
-        (req as Request & { rawBody?: Buffer }).rawBody = verified.rawBody;
-        receiverFor(await loadTenant(deps, verified.tenantId))(req, res, next);
+        // Bolt reads the body from here instead of the (already consumed) stream: the validated
+        // payload alone, under the one content type Bolt parses as a form (it compares exactly).
+        (req as Request & { rawBody?: Buffer }).rawBody = boltFormBody(payload);
+        req.headers['content-type'] = 'application/x-www-form-urlencoded';
+        receiverFor(tenant)(req, res, next);
       } catch (err) {
         next(await refuse(deps, req, ctx, err));
       }
     },
   );
   router.use(PATH, auditOversizedBody(deps, CONNECTOR));
+  router.use(refuseMalformedRouteToken(deps, CONNECTOR, '/slack/'));
   return router;
 }

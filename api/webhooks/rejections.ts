@@ -9,14 +9,16 @@ import type { Pool } from 'pg';
 import { appendAudit } from '../../db/audit-repo';
 import { hashRouteToken } from '../../db/route-tokens-repo';
 import { HttpError } from '../http-error';
+import { inboundMetrics } from './inbound-metrics';
 
 /**
  * - `signature`: missing or malformed signature headers, or no signature matched;
  * - `replay`: timestamp outside the tolerance window, a redelivered id, or an id reused for another body;
- * - `schema`: wrong content type, malformed JSON, or a payload of the wrong shape;
+ * - `schema`: wrong content type, malformed JSON, text that cannot be stored (NUL, unpaired
+ *   surrogates), nesting too deep, or a payload of the wrong shape;
  * - `routing`: unknown, revoked, expired or wrong-connector route token (answered as `signature`);
  * - `size`: body over the limit;
- * - `rate`: over the route's inbound rate limit.
+ * - `rate`: over the route token's or the tenant's inbound rate limit.
  */
 export type RejectionClass = 'signature' | 'replay' | 'schema' | 'routing' | 'size' | 'rate';
 
@@ -24,16 +26,22 @@ export type RejectionClass = 'signature' | 'replay' | 'schema' | 'routing' | 'si
 export class WebhookRejection extends HttpError {
   /** Machine-readable cause for the audit trail; may say more than the public `code` (e.g. for routing). */
   readonly reason: string;
+  /** False for a refusal left out of the audit trail by sampling (it is still counted). */
+  readonly audit: boolean;
+  /** More for the audit event's detail (never a secret or the body). */
+  readonly auditDetail: Record<string, unknown>;
 
   constructor(
     readonly rejectionClass: RejectionClass,
     status: number,
     code: string,
     message: string,
-    opts: { reason?: string; details?: unknown } = {},
+    opts: { reason?: string; details?: unknown; audit?: boolean; auditDetail?: Record<string, unknown> } = {},
   ) {
     super(status, code, message, opts.details);
     this.reason = opts.reason ?? code;
+    this.audit = opts.audit ?? true;
+    this.auditDetail = opts.auditDetail ?? {};
   }
 }
 
@@ -88,10 +96,12 @@ function bodySize(req: Request): number | null {
 }
 
 /**
- * Appends a `webhook.rejected` event (outcome = the class). Never throws: a failing audit is
- * logged and the refusal still answered, since the sender's answer must not depend on it.
+ * Counts the refusal (inbound-metrics.ts) and appends a `webhook.rejected` event (outcome = the
+ * class). Never throws: a failing audit is logged and the refusal still answered, since the
+ * sender's answer must not depend on it.
  */
 export async function auditRefusal(deps: RejectionAuditDeps, req: Request, ctx: RejectionContext, refusal: AuditedRefusal, extra: Record<string, unknown> = {}): Promise<void> {
+  inboundMetrics.countRefusal(ctx.connector, refusal.rejectionClass);
   try {
     await appendAudit(deps.pool, {
       tenantId: ctx.tenantId,
@@ -116,16 +126,18 @@ export async function auditRefusal(deps: RejectionAuditDeps, req: Request, ctx: 
 }
 
 /**
- * Turns whatever a webhook handler threw into the error to answer with, auditing it when it is
- * a refusal: a SyntaxError from JSON.parse becomes a `schema` refusal; other errors (bugs,
- * database outages) pass through unaudited to the error handler, which logs them as 500s.
+ * Turns whatever a webhook handler threw into the error to answer with, counting and auditing
+ * it when it is a refusal (unless sampling left it out of the trail): a SyntaxError from
+ * JSON.parse becomes a `schema` refusal; other errors (bugs, database outages) pass through
+ * unaudited to the error handler, which logs them as 500s.
  */
 export async function refuse(deps: RejectionAuditDeps, req: Request, ctx: RejectionContext, err: unknown): Promise<unknown> {
   const rejection = err instanceof SyntaxError
     ? new WebhookRejection('schema', 400, 'malformed_json', 'request body is not valid JSON')
     : err;
   if (rejection instanceof WebhookRejection) {
-    await auditRefusal(deps, req, ctx, rejection);
+    if (rejection.audit) await auditRefusal(deps, req, ctx, rejection, rejection.auditDetail);
+    else inboundMetrics.countRefusal(ctx.connector, rejection.rejectionClass);
   }
   return rejection;
 }

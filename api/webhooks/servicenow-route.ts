@@ -1,8 +1,10 @@
 /**
  * POST /webhooks/servicenow/:routeToken — a ServiceNow business rule's incident event.
- * Rate limit → verify (Standard Webhooks, tenant-blind) → replay check → validate →
- * echo-suppress → start/signal → 202. Every refusal is classified and audited; none reveals
- * whether a tenant exists.
+ * Route-token rate limit → verify (Standard Webhooks, tenant-blind) → validate → replay check →
+ * echo-suppress → tenant rate limit → start/signal → 202. Every refusal is classified, counted
+ * and audited (rate refusals sampled); none reveals whether a tenant exists. Duplicates and
+ * echoes of Gatehouse's own writes are answered before the tenant's budget is touched, so a
+ * storm of them never refuses a real event.
  */
 import { Router } from 'express';
 import { appendAudit } from '../../db/audit-repo';
@@ -13,11 +15,12 @@ import { secretNames } from '../../tenancy/tenant-settings';
 import type { ApiDeps } from '../deps';
 import { auditRedelivery, findRedelivery } from './delivery-replay';
 import { refuse, WebhookRejection, type RejectionContext } from './rejections';
+import { refuseMalformedRouteToken } from './malformed-route-token';
 import { limitPerRoute } from './route-rate-limit';
 import { serviceNowWebhookSchema } from './servicenow-payload';
 import { verifyStandardDelivery } from './standard-webhook-intake';
 import { auditOversizedBody, parseJsonBody, rawBody } from './webhook-body';
-import { routeLimiter, type WebhookRouteOptions } from './webhook-route-options';
+import { routeLimiter, tenantLimiter, type WebhookRouteOptions } from './webhook-route-options';
 
 const PATH = '/webhooks/servicenow/:routeToken';
 const CONNECTOR = 'servicenow';
@@ -29,6 +32,7 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
     connector: CONNECTOR, secretName: secretNames.webhookSecret,
     toleranceSeconds: deps.webhookToleranceSeconds ?? 300, now: options.now ?? Date.now,
   };
+  const perTenant = tenantLimiter(options);
 
   router.post(
     PATH,
@@ -54,13 +58,15 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
           return;
         }
         const tenant = await loadTenant(deps, delivery.tenantId);
-        // Our own write-backs come back as update events by the integration user: drop them.
+        // Our own write-backs come back as update events by the integration user: drop them,
+        // without spending the tenant's budget (they are answers to our writes, not demand).
         if (event.sys_updated_by && event.sys_updated_by === tenant.settings.servicenow.username) {
           await recordDelivery(deps.pool, { tenantId: tenant.id, webhookId, workflowId: null, bodyDigest: delivery.digest });
           await appendAudit(deps.pool, { tenantId: tenant.id, type: 'webhook.ignored', outcome: 'echo', detail: { webhookId, incident: event.number ?? event.sys_id } });
           res.status(202).json({ status: 'ignored', reason: 'echo: this change was made by the integration itself' });
           return;
         }
+        perTenant.take(tenant, CONNECTOR, res);
         const { workflowId, outcome } = await startOrSignalTriage(deps.temporal, deps.taskQueue, tenant, {
           table: event.table, sysId: event.sys_id, number: event.number, event: event.event,
           sysUpdatedOn: event.sys_updated_on, sysModCount: event.sys_mod_count, sysUpdatedBy: event.sys_updated_by,
@@ -76,5 +82,6 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
     },
   );
   router.use(PATH, auditOversizedBody(deps, CONNECTOR, 'webhook-id'));
+  router.use(refuseMalformedRouteToken(deps, CONNECTOR, '/webhooks/servicenow/'));
   return router;
 }

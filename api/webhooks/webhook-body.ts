@@ -1,10 +1,12 @@
 /**
  * The raw body of an inbound webhook: read as bytes (signatures cover the exact bytes sent),
- * capped in size, required to be JSON, and parsed only after the signature verified.
+ * capped in size, required to be JSON, and parsed only after the signature verified — into
+ * values every later step can store (see storable-json.ts).
  */
 import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { auditRefusal, WebhookRejection, type RejectionAuditDeps } from './rejections';
+import { unstorableJson } from './storable-json';
 
 /** Reads the body as a Buffer whatever its content type, refusing it above `limit` (e.g. '256kb'). */
 export function rawBody(limit: string): RequestHandler {
@@ -39,13 +41,27 @@ export function requireJsonContentType(req: Request): void {
   }
 }
 
-/** Parses the verified body; malformed JSON is a `schema` refusal (400). */
+/**
+ * Parses the verified body. Refusals, class `schema`: malformed JSON (400 `malformed_json`);
+ * text that cannot be stored — a NUL character or an unpaired surrogate in any string or field
+ * name — or nesting deeper than storable-json's limit (422 `invalid_payload`, reason
+ * `unstorable_json`). Every route that parses a webhook body goes through here.
+ */
 export function parseJsonBody(raw: Buffer): unknown {
+  return parseJsonText(raw.toString('utf8'), 'request body');
+}
+
+/** {@link parseJsonBody} for JSON carried inside a body (Slack's form field `payload`); `what` names it in messages. */
+export function parseJsonText(text: string, what: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
-    throw new WebhookRejection('schema', 400, 'malformed_json', 'request body is not valid JSON');
+    throw new WebhookRejection('schema', 400, 'malformed_json', `${what} is not valid JSON`);
   }
+  const unstorable = unstorableJson(parsed);
+  if (unstorable) throw new WebhookRejection('schema', 422, 'invalid_payload', `${what}: ${unstorable}`, { reason: 'unstorable_json' });
+  return parsed;
 }
 
 /** SHA-256 (hex) of the body: what the delivery record keeps instead of the body. */

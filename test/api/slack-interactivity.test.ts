@@ -1,14 +1,15 @@
 /**
  * Slack's interactivity Request URL under the same rules as every inbound route: each refusal
  * answered and audited with its class, route probing answered like a bad signature, a captured
- * click replayed inside the window acknowledged but not relayed, and a per-route rate limit.
+ * click replayed inside the window acknowledged but not relayed, payloads Gatehouse does not
+ * handle refused before Bolt, and the tenant's rate limit.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { listAudit, type AuditEvent } from '../../db/audit-repo';
 import { deliverClick, slackSignature, type ClickRequest } from '../simulators/slack';
-import { approvers, channelId, outsider } from '../support/harness';
+import { approvers, channelId, outsider, teamId } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { approvalMessage } from '../support/slack-assertions';
 
@@ -130,26 +131,75 @@ describe('Slack interactivity route', () => {
     });
   });
 
-  describe('Slack interactivity: rate limit', () => {
-    it('answers 429 with Retry-After to a noisy route while another route goes on', async () => {
+  describe('Slack interactivity: payload validation', () => {
+    it('refuses, before Bolt, every payload Gatehouse does not handle, with a reason and an audited schema class', async () => {
       const h = suite.h;
-      const issued = await h.admin('POST', '/admin/tenants/acme/route-tokens', { connector: 'slack' });
-      assert.equal(issued.status, 201, JSON.stringify(issued.body));
-      const quietUrl = String((issued.body.routes as { slackInteractivityUrl: string }).slackInteractivityUrl);
-      const since = await lastAuditId();
-      // Far more than the burst (40) plus what refills (20/s) while they arrive; unsigned, so the admitted ones end fast.
-      const noisy = await Promise.all(Array.from({ length: 150 }, () => send({ url: h.interactivityUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'payload=%7B%7D' })));
-      const limited = noisy.filter((a) => a.status === 429);
-      assert.ok(limited.length > 0, `some of 150 requests were limited (statuses: ${[...new Set(noisy.map((a) => a.status))].join(', ')})`);
-      assert.ok(noisy.filter((a) => a.status === 400).length >= 40, 'the burst was admitted');
-      assert.match(limited[0]!.headers.get('retry-after') ?? '', /^\d+$/);
-      assert.equal(errorCode(limited[0]!), 'rate_limited');
+      const click = (action: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({
+        type: 'block_actions', user: { id: approvers.alice }, team: { id: teamId }, channel: { id: channelId },
+        response_url: 'http://127.0.0.1:9/never', actions: [{ type: 'button', action_id: 'gatehouse_approve', value: JSON.stringify({ w: 'triage-acme-x', r: 'r' }), ...action }], ...extra,
+      });
+      const cases: Array<{ name: string; form: Record<string, string> | string; status: number; code: string }> = [
+        { name: 'no payload field', form: { other: '1' }, status: 400, code: 'missing_payload' },
+        { name: 'two payload fields', form: `payload=${encodeURIComponent(click({}))}&payload=%7B%7D`, status: 400, code: 'missing_payload' },
+        { name: 'payload not JSON', form: { payload: '{"type":' }, status: 400, code: 'malformed_json' },
+        { name: 'payload null', form: { payload: 'null' }, status: 422, code: 'invalid_payload' },
+        { name: 'payload an array', form: { payload: '[1,2]' }, status: 422, code: 'invalid_payload' },
+        { name: 'unknown type', form: { payload: JSON.stringify({ type: 'shortcut', user: { id: approvers.alice } }) }, status: 422, code: 'invalid_payload' },
+        { name: 'unknown action_id', form: { payload: click({ action_id: 'gatehouse_delete_everything' }) }, status: 422, code: 'invalid_payload' },
+        { name: 'missing actions', form: { payload: click({}, { actions: undefined }) }, status: 422, code: 'invalid_payload' },
+        { name: 'empty actions', form: { payload: click({}, { actions: [] }) }, status: 422, code: 'invalid_payload' },
+        { name: 'odd button value', form: { payload: click({ value: '{"w":1}' }) }, status: 422, code: 'invalid_payload' },
+        { name: 'no response_url', form: { payload: click({}, { response_url: undefined }) }, status: 422, code: 'invalid_payload' },
+        { name: 'no user', form: { payload: click({}, { user: undefined }) }, status: 422, code: 'invalid_payload' },
+        { name: 'NUL in a string', form: { payload: click({ block_id: 'a\u0000b' }) }, status: 422, code: 'invalid_payload' },
+        { name: 'another modal', form: { payload: JSON.stringify({ type: 'view_submission', user: { id: approvers.alice }, view: { type: 'modal', callback_id: 'someone_else', private_metadata: '', state: { values: {} } } }) }, status: 422, code: 'invalid_payload' },
+      ];
+      for (const c of cases) {
+        const since = await lastAuditId();
+        const request = typeof c.form === 'string'
+          ? signedForm(h.interactivityUrl, h.signingSecret, {}, { rawBody: c.form })
+          : signedForm(h.interactivityUrl, h.signingSecret, c.form);
+        const started = performance.now();
+        const answer = await send(request);
+        assert.equal(answer.status, c.status, `${c.name}: ${answer.text}`);
+        assert.ok(performance.now() - started < 2000, `${c.name}: answered at once, not after Bolt's 3 s`);
+        const error = (JSON.parse(answer.text) as { error: { code: string; message: string } }).error;
+        assert.equal(error.code, c.code, c.name);
+        assert.ok(error.message.length > 10, `${c.name} says why`);
+        const audited = await slackRejectionsSince(since);
+        assert.deepEqual(audited.map((e) => e.outcome), ['schema'], c.name);
+      }
+    });
+  });
 
-      const other = await send(signedForm(quietUrl, h.signingSecret, { payload: JSON.stringify({ type: 'block_actions', actions: [] }) }));
-      assert.notEqual(other.status, 429, 'the other route is not limited');
-      const rate = (await slackRejectionsSince(since)).filter((e) => e.outcome === 'rate');
-      assert.ok(rate.length >= 1 && rate.length < limited.length, 'refusals are audited, sampled');
-      assert.equal(rate[0]?.tenantId, h.tenant.id);
+  describe('Slack interactivity: rate limit', () => {
+    it('answers 429 with Retry-After once the tenant\'s Slack budget is spent, while its ServiceNow route goes on', async () => {
+      const h = suite.h;
+      const original = (await h.admin('GET', '/admin/tenants/acme')).body.tenant as { settings: Record<string, unknown> };
+      const limited = await h.admin('PUT', '/admin/tenants/acme/settings', { ...original.settings, inbound: { requestsPerSecond: 0.1, burst: 2 } });
+      assert.equal(limited.status, 200, JSON.stringify(limited.body));
+      try {
+        const since = await lastAuditId();
+        // A well-formed click on a button of no run of this tenant: relayed, and answered by Bolt.
+        const click = () => signedForm(h.interactivityUrl, h.signingSecret, { payload: JSON.stringify({
+          type: 'block_actions', user: { id: outsider }, team: { id: teamId }, channel: { id: channelId }, response_url: 'http://127.0.0.1:9/never',
+          actions: [{ type: 'button', action_id: 'gatehouse_deny', value: JSON.stringify({ w: 'triage-other-0', r: 'r' }), action_ts: `${Date.now()}` }],
+        }) });
+        const answers: Answer[] = [];
+        for (let i = 0; i < 4; i++) answers.push(await send(click()));
+        assert.deepEqual(answers.map((a) => a.status), [200, 200, 429, 429]);
+        assert.match(answers[2]!.headers.get('retry-after') ?? '', /^\d+$/);
+        assert.equal(errorCode(answers[2]!), 'rate_limited');
+
+        const serviceNow = await h.webhook(h.incidentEvent(h.createVpnIncident()));
+        assert.equal(serviceNow.status, 202, 'each connector has its own budget');
+        const rate = (await slackRejectionsSince(since)).filter((e) => e.outcome === 'rate');
+        assert.equal(rate.length, 1, 'refusals are audited, sampled');
+        assert.equal(rate[0]?.tenantId, h.tenant.id);
+        assert.equal(rate[0]?.detail.stage, 'tenant');
+      } finally {
+        assert.equal((await h.admin('PUT', '/admin/tenants/acme/settings', original.settings)).status, 200);
+      }
     });
   });
 });

@@ -44,6 +44,14 @@ describe('ServiceNow webhook input', () => {
       { name: 'missing sys_id', send: () => suite.h.webhook({ table: 'incident', number: incident.number }), status: 422, code: 'invalid_payload', audited: 'schema' },
       { name: 'wrong table', send: () => suite.h.webhook({ ...event, table: 'sys_user' }), status: 422, code: 'invalid_payload', audited: 'schema' },
       { name: 'missing signature headers', send: () => suite.h.webhook(event, { signatureOverride: '' }), status: 400, code: 'missing_signature_headers', audited: 'signature' },
+      // Text PostgreSQL cannot store, and nesting JSON.stringify cannot walk: refused when parsed, not a 500 later.
+      { name: 'NUL in the number', send: () => suite.h.webhook({ ...event, number: 'INC\u0000001' }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'lone surrogate in the number', send: () => suite.h.webhook({ ...event, number: 'INC\ud800' }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'lone surrogate in a field name', send: () => suite.h.webhook({ ...event, ['x\udc00']: 1 }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'NUL in an unknown field', send: () => suite.h.webhook({ ...event, description: ['a', { b: '\u0000' }] }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'deep nesting', send: () => suite.h.webhook(undefined, { rawBody: `{"table":"incident","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}` }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'huge number', send: () => suite.h.webhook(undefined, { rawBody: `{"table":"incident","sys_id":"${incident.sys_id}","sys_mod_count":1e999}` }), status: 422, code: 'invalid_payload', audited: 'schema' },
+      { name: 'route token not percent-decodable', send: () => sendWebhook(suite.h.webhookUrl.replace(/[^/]+$/, '%ff%fe'), suite.h.webhookSecret, event), status: 401, code: 'invalid_signature', audited: 'routing' },
     ];
     for (const c of cases) {
       const before = (await rejections()).length;
@@ -52,6 +60,7 @@ describe('ServiceNow webhook input', () => {
       const error = answer.body.error as { code: string; message: string };
       assert.equal(error.code, c.code, c.name);
       assert.ok(error.message.length > 10, `${c.name} has a reason`);
+      assert.doesNotMatch(JSON.stringify(answer.body), /\\u0000|\\ud800/i, `${c.name}: the answer does not echo the text`);
       if (c.audited) {
         const after = await rejections();
         assert.equal(after.length, before + 1, `${c.name} is audited`);

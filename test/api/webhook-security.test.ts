@@ -230,6 +230,20 @@ describe('inbound rate limiter', () => {
     assert.deepEqual(limiter.take('a'), { allowed: false, retryAfterSeconds: 1, audit: true, suppressed: 1 });
   });
 
+  it('takes per-key limits, a lowered burst capping the tokens at once', () => {
+    let now = 0;
+    const limiter = new InboundRateLimiter({ requestsPerSecond: 1, burst: 1 }, () => now);
+    const wide = { requestsPerSecond: 10, burst: 5 };
+    for (let i = 0; i < 5; i++) assert.equal(limiter.take('tenant', wide).allowed, true, `token ${i} of a burst of 5`);
+    assert.equal(limiter.take('tenant', wide).allowed, false);
+    now = 1000;
+    assert.equal(limiter.take('tenant', { requestsPerSecond: 10, burst: 2 }).allowed, true, 'refilled, but only up to the new burst');
+    assert.equal(limiter.take('tenant', { requestsPerSecond: 10, burst: 2 }).allowed, true);
+    const refused = limiter.take('tenant', { requestsPerSecond: 0.1, burst: 2 });
+    assert.deepEqual(refused.allowed ? undefined : refused.retryAfterSeconds, 10, 'Retry-After follows the bucket\'s own rate');
+    assert.throws(() => limiter.take('x', { requestsPerSecond: 0, burst: 1 }), RangeError);
+  });
+
   it('keeps at most maxRoutes buckets', () => {
     const limiter = new InboundRateLimiter({ requestsPerSecond: 1, burst: 1, maxRoutes: 100 }, () => 0);
     for (let i = 0; i < 1000; i++) limiter.take(`k${i}`);
@@ -250,6 +264,8 @@ describe('webhook rejections', () => {
       { name: 'wrong content type', send: () => post(target, signed([acme.secrets.custom], { marker }, { contentType: 'text/plain' })), status: 415, code: 'unsupported_media_type', audited: 'schema', reason: 'unsupported_media_type' },
       { name: 'malformed JSON', send: () => post(target, signed([acme.secrets.custom], undefined, { rawBody: `{"marker": "${marker}", ` })), status: 400, code: 'malformed_json', audited: 'schema', reason: 'malformed_json' },
       { name: 'not an object', send: () => post(target, signed([acme.secrets.custom], [marker])), status: 422, code: 'invalid_payload', audited: 'schema', reason: 'invalid_payload' },
+      { name: 'text that cannot be stored', send: () => post(target, signed([acme.secrets.custom], { marker, note: `${marker}\u0000` })), status: 422, code: 'invalid_payload', audited: 'schema', reason: 'unstorable_json' },
+      { name: 'an unpaired surrogate', send: () => post(target, signed([acme.secrets.custom], { marker: [`\udfff${marker}`] })), status: 422, code: 'invalid_payload', audited: 'schema', reason: 'unstorable_json' },
       { name: 'oversized body', send: () => post(target, signed([acme.secrets.custom], { marker: marker.repeat(20_000) })), status: 413, code: 'payload_too_large', audited: 'size', reason: 'payload_too_large' },
     ];
     for (const c of cases) {
