@@ -8,15 +8,16 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
+import { countQueries } from './query-counter';
 
 /**
- * Pool size on the embedded database. PGlite is one backend shared by every connection and
- * pglite-socket does not keep one connection's extended-protocol messages together outside
- * an explicit transaction, so a second concurrent connection could corrupt the first's query.
- * With one connection, code must never hold a checked-out client while calling `pool.query`
- * (that would wait forever).
+ * Pool size on the embedded database. PGlite runs one query at a time whatever the number of
+ * connections (the wire server keeps them apart, see pglite-wire-server.ts), so more buys only
+ * a shorter wait for a free client while one holds a transaction. Code must still never hold a
+ * checked-out client in a transaction while waiting for another query of the same database:
+ * the backend is that transaction's until it ends.
  */
-export const EMBEDDED_POOL_MAX = 1;
+export const EMBEDDED_POOL_MAX = 4;
 
 /** An open database. */
 export interface Database {
@@ -36,6 +37,13 @@ export interface OpenDatabaseOptions {
   /** Without databaseUrl: persist the embedded database under this directory (in memory otherwise). */
   dataDir?: string;
   log?: Logger;
+  /**
+   * false: the schema is someone else's to migrate (the `npm start` supervisor migrates once,
+   * then starts the API and worker processes). Default true.
+   */
+  migrate?: boolean;
+  /** Serve the embedded database on this port (default: any free port). */
+  port?: number;
 }
 
 /** The URL with any password replaced, for logs. */
@@ -50,12 +58,13 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 function watchPool(pool: pg.Pool, log: Logger | undefined): void {
+  countQueries(pool);
   // An idle client's connection dying (server restart, network) is emitted on the pool; an
   // 'error' event without a listener would crash the process. pg-pool discards the client.
   pool.on('error', (err) => log?.warn({ err }, 'idle database connection failed; it will be replaced'));
 }
 
-async function openOn(pool: pg.Pool, url: string, embedded: EmbeddedPostgres | undefined, log: Logger | undefined): Promise<Database> {
+async function openOn(pool: pg.Pool, url: string, embedded: EmbeddedPostgres | undefined, log: Logger | undefined, runMigrations = true): Promise<Database> {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -68,7 +77,7 @@ async function openOn(pool: pg.Pool, url: string, embedded: EmbeddedPostgres | u
     return closing;
   };
   try {
-    const ran = await migrate(pool, { log, embedded: embedded !== undefined });
+    const ran = runMigrations ? await migrate(pool, { log, embedded: embedded !== undefined }) : [];
     log?.info({ database: redactDatabaseUrl(url), embedded: embedded !== undefined, migrationsApplied: ran }, 'database ready');
   } catch (err) {
     await close().catch(() => undefined);
@@ -85,12 +94,12 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl });
     watchPool(pool, opts.log);
-    return openOn(pool, opts.databaseUrl, undefined, opts.log);
+    return openOn(pool, opts.databaseUrl, undefined, opts.log, opts.migrate ?? true);
   }
-  return openEmbedded({ dataDir: opts.dataDir || undefined, log: opts.log });
+  return openEmbedded({ dataDir: opts.dataDir || undefined, log: opts.log, port: opts.port });
 }
 
-async function openEmbedded(opts: { dataDir?: string; log?: Logger; useTemplateCache?: boolean }): Promise<Database> {
+async function openEmbedded(opts: { dataDir?: string; log?: Logger; useTemplateCache?: boolean; port?: number }): Promise<Database> {
   const embedded = await startEmbeddedPostgres(opts);
   // PGlite is one backend, so a new connection inherits the previous one's session: its
   // prepared statement names (pg-pool replaces a client after any failed query, and the new

@@ -3,27 +3,17 @@
  * served over the PostgreSQL wire protocol on loopback, so the application talks to it with
  * the same `pg` driver and SQL it uses against a real server.
  *
- * PGlite is a single backend. pglite-socket queues protocol messages from all connections into
- * it one message at a time and only keeps a connection's messages together while an explicit
- * transaction (BEGIN ... COMMIT) is open. Outside of one, the Parse/Bind/Execute/Sync messages
- * of two connections' queries can interleave on the shared backend (observed: a second
- * connection's startup packet processed between another's Parse and Bind). Callers must use a
- * single connection at a time: see `EMBEDDED_POOL_MAX` in database.ts.
+ * PGlite is a single backend; pglite-wire-server.ts keeps each connection's units of work
+ * together on it, so several connections — from several processes: `npm start` runs the API
+ * and the worker apart — can share it safely (one query at a time).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteWireServer } from './pglite-wire-server';
 import type { Logger } from 'pino';
 import { acquireDataDirLock } from './data-dir-lock';
 import { createInMemoryPGlite } from './pglite-template';
-
-/**
- * Connections the socket server accepts. The pool uses one, but when pg-pool discards a broken
- * client it connects a new one before the server has processed the old socket's close; with a
- * limit of 1 that new connection is refused ("Too many connections") and the query fails.
- */
-const SERVER_MAX_CONNECTIONS = 4;
 
 /** A running embedded server. */
 export interface EmbeddedPostgres {
@@ -44,6 +34,8 @@ export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** In memory only: start from a cached initdb result (see pglite-template.ts). */
   useTemplateCache?: boolean;
+  /** Port to serve on (default: any free port). */
+  port?: number;
   log?: Logger;
 }
 
@@ -63,17 +55,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   }
 
   let db: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: PGliteWireServer | undefined;
   try {
     const started = Date.now();
     db = await createPGlite(opts, pgDir);
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SERVER_MAX_CONNECTIONS });
-    server.addEventListener('error', (event) => {
-      opts.log?.warn({ err: (event as CustomEvent<unknown>).detail }, 'embedded postgres socket server error');
-    });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
-    if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded postgres reported an unusable address: ${server.getServerConn()}`);
+    server = new PGliteWireServer(db, (err) => opts.log?.warn({ err }, 'embedded postgres wire server error'));
+    const port = await server.listen(opts.port ?? 0, '127.0.0.1');
     opts.log?.info({ dataDir: pgDir ?? 'memory', port, ms: Date.now() - started }, 'embedded postgres (PGlite) started');
 
     const running = { db, server };
@@ -85,7 +72,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
         if (stopped) return;
         stopped = true;
         try {
-          await running.server.stop();
+          await running.server.close();
           await running.db.close();
         } finally {
           release();
@@ -93,7 +80,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
       },
     };
   } catch (err) {
-    await server?.stop().catch(() => undefined);
+    await server?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     release();
     const where = pgDir ?? 'memory';

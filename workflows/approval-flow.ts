@@ -3,7 +3,7 @@
  * or nobody may approve, post the request in Slack, wait for the decision, write each approved
  * action (idempotent activities) and replace the request with the outcome. Workflow code.
  */
-import { log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAuditEvent } from '../activities/run-audit';
 import type { ActionWriteResult, RunStatus, TriagePlan, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
@@ -13,6 +13,13 @@ import type { RunBookkeeping } from './run-bookkeeping';
 
 /** Returns the run's result; throws only when an activity gave up (the caller records the failure). */
 export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, run: RunBookkeeping): Promise<TriageResult> {
+  const result = await approveAndWrite(tenantId, plan, run);
+  // A late click being answered (notifyRefusedDecision) is let finish before the run closes.
+  await condition(allHandlersFinished);
+  return result;
+}
+
+async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookkeeping): Promise<TriageResult> {
   const { workflowId, runId } = workflowInfo();
   const { state, audit } = run;
   const runnable = plan.actions.filter((a) => a.policy.decision !== 'blocked');
