@@ -7,8 +7,7 @@
  * storm of them never refuses a real event.
  */
 import { Router } from 'express';
-import { appendAudit } from '../../db/audit-repo';
-import { recordDelivery } from '../../db/webhook-deliveries-repo';
+import { DeliveryJournal } from '../../db/delivery-journal';
 import { startOrSignalTriage } from '../../runs/start-triage';
 import { loadTenant } from '../../tenancy/tenant-context';
 import { secretNames } from '../../tenancy/tenant-settings';
@@ -33,6 +32,8 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
     toleranceSeconds: deps.webhookToleranceSeconds ?? 300, now: options.now ?? Date.now,
   };
   const perTenant = tenantLimiter(options);
+  // Replay records and audit events of handled deliveries, committed in groups (a storm shares transactions).
+  const journal = new DeliveryJournal(deps.pool);
 
   router.post(
     PATH,
@@ -61,8 +62,10 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
         // Our own write-backs come back as update events by the integration user: drop them,
         // without spending the tenant's budget (they are answers to our writes, not demand).
         if (event.sys_updated_by && event.sys_updated_by === tenant.settings.servicenow.username) {
-          await recordDelivery(deps.pool, { tenantId: tenant.id, webhookId, workflowId: null, bodyDigest: delivery.digest });
-          await appendAudit(deps.pool, { tenantId: tenant.id, type: 'webhook.ignored', outcome: 'echo', detail: { webhookId, incident: event.number ?? event.sys_id } });
+          await journal.record({
+            delivery: { tenantId: tenant.id, webhookId, workflowId: null, bodyDigest: delivery.digest },
+            audit: { tenantId: tenant.id, type: 'webhook.ignored', outcome: 'echo', detail: { webhookId, incident: event.number ?? event.sys_id } },
+          });
           res.status(202).json({ status: 'ignored', reason: 'echo: this change was made by the integration itself' });
           return;
         }
@@ -73,8 +76,10 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
           deliveryId: webhookId, source: 'webhook',
         });
         // Recorded only after the run exists: a crash in between makes ServiceNow's retry start it again.
-        await recordDelivery(deps.pool, { tenantId: tenant.id, webhookId, workflowId, bodyDigest: delivery.digest });
-        await appendAudit(deps.pool, { tenantId: tenant.id, workflowId, type: 'webhook.accepted', outcome, detail: { webhookId, incident: event.number ?? event.sys_id, bodyBytes: delivery.rawBody.length } });
+        await journal.record({
+          delivery: { tenantId: tenant.id, webhookId, workflowId, bodyDigest: delivery.digest },
+          audit: { tenantId: tenant.id, workflowId, type: 'webhook.accepted', outcome, detail: { webhookId, incident: event.number ?? event.sys_id, bodyBytes: delivery.rawBody.length } },
+        });
         res.status(202).json({ status: outcome === 'already_handled' ? 'already_handled' : 'accepted', workflowId });
       } catch (err) {
         next(await refuse(deps, req, ctx, err));
