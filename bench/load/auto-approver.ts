@@ -46,6 +46,8 @@ export class AutoApprover {
   private readonly seen = new Set<string>();
   private readonly firstClick = new Map<string, number>();
   private readonly statuses = new Map<string, number>();
+  /** The first answer body for each status other than 200, to say why. */
+  private readonly examples = new Map<string, string>();
   private readonly ackMs: number[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private postsSeen = -1;
@@ -71,8 +73,8 @@ export class AutoApprover {
     return this.firstClick.get(sysId);
   }
 
-  clicks(): { messages: number; byStatus: Record<string, number>; ackMs: number[] } {
-    return { messages: this.firstClick.size, byStatus: Object.fromEntries(this.statuses), ackMs: [...this.ackMs] };
+  clicks(): { messages: number; byStatus: Record<string, number>; ackMs: number[]; examples: Record<string, string> } {
+    return { messages: this.firstClick.size, byStatus: Object.fromEntries(this.statuses), ackMs: [...this.ackMs], examples: Object.fromEntries(this.examples) };
   }
 
   private async poll(): Promise<void> {
@@ -116,6 +118,7 @@ export class AutoApprover {
         const answer = await client.post(request.url, request.headers, request.body);
         status = answer.status;
         this.ackMs.push(answer.elapsedMs);
+        if (status !== 200 && !this.examples.has(String(status))) this.examples.set(String(status), answer.body.slice(0, 300));
         retryAfter = Number(answer.headers['retry-after'] ?? 1) || 1;
       } catch (err) {
         if (!(err instanceof NoAnswerError)) throw err;

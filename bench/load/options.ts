@@ -37,7 +37,7 @@ workflow of the same shape as a baseline, and prints throughput, latencies and p
   --skip-baseline      only Gatehouse
   --timeout SECONDS    stop waiting for runs to complete after this long per phase (default 300)
   --concurrency N      client connections for webhooks and for clicks (default 100)
-  --json               machine-readable output
+  --json               machine-readable output (npm run -s bench:load -- --json: no npm banner)
   --help               this text
 
 DATABASE_URL is passed to the stack when set (real PostgreSQL); otherwise it uses its embedded one.`;

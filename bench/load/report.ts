@@ -121,6 +121,9 @@ export function formatReport(report: LoadReport): string {
     const other = idle(p);
     lines.push('', `${p.subject} phase, CPU not counted: the bench process (load generator, simulators, approver) ${num(p.benchProcessCpuMs, 0)} ms${other ? `; other processes, idle: ${other}` : ''}`);
     if (p.dbQueriesByRole === undefined && p.subject === 'gatehouse') lines.push('', 'database queries: n/a (no stats files in GATEHOUSE_STATS_DIR: the stack does not write them yet)');
+    for (const [what, examples] of [['webhook', p.webhooks.refusalExamples], ['click', p.clicks.refusalExamples]] as const) {
+      for (const [status, body] of Object.entries(examples ?? {})) lines.push(`${p.subject}: a ${what} answered ${status}: ${body}`);
+    }
     if (p.perRun.activitiesByType) {
       lines.push('', `${p.subject} activities per run by type: ${Object.entries(p.perRun.activitiesByType).map(([t, n]) => `${t} ${num(n, 1)}`).join(', ')}`);
     }

@@ -24,6 +24,7 @@ export interface WebhookOutcome {
   status: number;
   ackMs?: number;
   workflowId?: string;
+  /** The answer body when it was not a 2xx (truncated), or why no answer came. */
   error?: string;
 }
 
@@ -50,7 +51,8 @@ async function sendOne(client: HttpClient, target: WebhookTarget, signer: Webhoo
   try {
     const answer = await client.post(target.url, headers, body);
     const workflowId = workflowIdOf(answer.body);
-    return { sysId: incident.sys_id, sentAt: answer.sentAt, status: answer.status, ackMs: answer.elapsedMs, ...(workflowId ? { workflowId } : {}) };
+    const refusal = answer.status >= 300 ? { error: answer.body.slice(0, 300) } : {};
+    return { sysId: incident.sys_id, sentAt: answer.sentAt, status: answer.status, ackMs: answer.elapsedMs, ...(workflowId ? { workflowId } : {}), ...refusal };
   } catch (err) {
     if (!(err instanceof NoAnswerError)) throw err;
     return { sysId: incident.sys_id, sentAt: at.getTime(), status: 0, error: err.message };
