@@ -10,15 +10,20 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-const timeouts = { startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds' } as const;
+/**
+ * Retries are bounded by time, not by a count: a rate-limit wait is a retry after the delay the
+ * limiter or the provider named (Slack posts at about one message a second per channel, so a
+ * storm's 200th approval request waits minutes), and it must not use up a run's attempts. A
+ * real outage still ends the run as failed after an hour of retries, visible to operators.
+ */
+const policy = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
 
-export const reads = proxyActivities<Activities>({
-  ...timeouts,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
+export const reads = proxyActivities<Activities>(policy);
 
 // Writes retry too: the write activity is idempotent, so a retry after a lost response is safe.
-export const writes = proxyActivities<Activities>({
-  ...timeouts,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
+export const writes = proxyActivities<Activities>(policy);

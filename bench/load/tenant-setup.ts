@@ -26,7 +26,13 @@ export function benchSettings(sims: Simulators, limits: LimitsMode): TenantSetti
         set: { assignmentGroup: sims.groupId, assignmentGroupName: networkGroupName, category: 'network', impact: '2', urgency: '1' },
       }],
     },
-    ...(limits === 'lifted' ? { rateLimits: { servicenow: LIFTED, slack: LIFTED } } : {}),
+    // Lifted means every bucket: the connectors' and each Slack method's (postMessage is per channel).
+    ...(limits === 'lifted' ? {
+      rateLimits: {
+        servicenow: LIFTED, slack: LIFTED, 'slack.chat.postMessage': LIFTED, 'slack.chat.update': LIFTED,
+        'slack.chat.postEphemeral': LIFTED, 'slack.users.info': LIFTED,
+      },
+    } : {}),
     // A reconciliation pass would start runs of its own in the middle of the measurement.
     reconcile: { enabled: false },
   };
