@@ -48,46 +48,48 @@ function asStored(value: string | null | undefined): string | null {
   return value == null ? null : Buffer.from(value, 'utf8').toString('utf8');
 }
 
-/** Locks the event's chain head (creating it for a new chain) until the transaction ends. */
-async function lockChainHead(client: PoolClient, tenantId: string | null): Promise<{ chainKey: string; lastHash: string }> {
+/**
+ * Locks the chain head until the transaction ends and allocates `count` event ids under the
+ * lock, in one round trip when the chain exists (a new chain's head is created first). Ids are
+ * allocated under the lock, so they increase along every chain; created_at is read after the
+ * lock (so timestamps never decrease along the chain) and cut to milliseconds, the precision of
+ * a JS Date, so the stored value is exactly the hashed one.
+ */
+async function lockChainHead(client: PoolClient, tenantId: string | null, count: number): Promise<{ chainKey: string; lastHash: string; ids: string[]; createdAt: Date }> {
   // The key is derived in SQL so that any UUID spelling PostgreSQL accepts lands in one chain.
-  // (A no-op upsert would save a round trip, but the heads' trigger refuses any UPDATE that does
-  // not move the chain forward.)
   const key = 'COALESCE($1::uuid::text, $2)';
-  await client.query(
-    `INSERT INTO audit_chain_heads (chain_key, last_hash) VALUES (${key}, $3) ON CONFLICT (chain_key) DO NOTHING`,
-    [tenantId, GLOBAL_CHAIN_KEY, GENESIS_HASH],
+  const lock = () => client.query<{ chain_key: string; last_hash: string; ids: string[]; created_at: Date }>(
+    `SELECT h.chain_key, h.last_hash,
+            ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text FROM generate_series(1, $3::int)) AS ids,
+            date_trunc('milliseconds', clock_timestamp()) AS created_at
+       FROM audit_chain_heads h WHERE h.chain_key = ${key} FOR UPDATE`,
+    [tenantId, GLOBAL_CHAIN_KEY, count],
   );
-  const { rows } = await client.query<{ chain_key: string; last_hash: string }>(
-    `SELECT chain_key, last_hash FROM audit_chain_heads WHERE chain_key = ${key} FOR UPDATE`,
-    [tenantId, GLOBAL_CHAIN_KEY],
-  );
+  let { rows } = await lock();
+  if (rows.length === 0) {
+    // (A no-op upsert cannot lock an existing head: the heads' trigger refuses any UPDATE that
+    // does not move the chain forward.)
+    await client.query(
+      `INSERT INTO audit_chain_heads (chain_key, last_hash) VALUES (${key}, $3) ON CONFLICT (chain_key) DO NOTHING`,
+      [tenantId, GLOBAL_CHAIN_KEY, GENESIS_HASH],
+    );
+    ({ rows } = await lock());
+  }
   const head = rows[0]!;
-  return { chainKey: head.chain_key, lastHash: head.last_hash };
+  return { chainKey: head.chain_key, lastHash: head.last_hash, ids: [...head.ids].sort((x, y) => Number(BigInt(x) - BigInt(y))), createdAt: head.created_at };
 }
 
 /**
  * Inserts events as the next links of one chain; the caller holds a transaction. Round trips:
- * the head lock (two), the ids, one multi-row INSERT and the head update — whatever the batch size.
+ * the head lock with the ids, one multi-row INSERT and the head update — whatever the batch size.
  */
 async function insertChained(client: PoolClient, tenantId: string | null, events: readonly NewAuditEvent[]): Promise<Array<{ id: string; createdAt: Date }>> {
-  const head = await lockChainHead(client, tenantId);
-  // Allocated under the chain lock, so ids increase along every chain. created_at is cut to
-  // milliseconds, the precision of a JS Date, so the stored value is exactly the hashed one; the
-  // clock is read after the lock so timestamps also increase along the chain.
-  const { rows: ids } = await client.query<{ id: string; created_at: Date }>(
-    `SELECT s.id::text AS id, c.created_at
-       FROM (SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) AS id FROM generate_series(1, $1::int)) s,
-            (SELECT date_trunc('milliseconds', clock_timestamp()) AS created_at) c
-      ORDER BY s.id`,
-    [events.length],
-  );
+  const head = await lockChainHead(client, tenantId, events.length);
   const linked: Array<{ stored: AuditEvent; prevHash: string; hash: string }> = [];
   let prevHash = head.lastHash;
   for (const [i, event] of events.entries()) {
-    const next = ids[i]!;
     const stored: AuditEvent = {
-      id: next.id,
+      id: head.ids[i]!,
       tenantId: head.chainKey === GLOBAL_CHAIN_KEY ? null : head.chainKey,
       workflowId: asStored(event.workflowId),
       type: asStored(event.type)!,
@@ -96,7 +98,7 @@ async function insertChained(client: PoolClient, tenantId: string | null, events
       // The hash covers the detail as it will be read back (undefined members dropped, dates as strings).
       detail: JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown>,
       // One clock reading for the batch: equal timestamps still never decrease along the chain.
-      createdAt: ids[0]!.created_at,
+      createdAt: head.createdAt,
     };
     const hash = await hashAuditEvent(prevHash, stored);
     linked.push({ stored, prevHash, hash });

@@ -8,7 +8,7 @@ import type { RunAuditEvent } from '../activities/run-audit';
 import type { ActionWriteResult, RunStatus, TriagePlan, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal } from './messages';
-import { reads, writes } from './run-activities';
+import { reads, steps } from './run-activities';
 import type { RunBookkeeping } from './run-bookkeeping';
 
 /** Returns the run's result; throws only when an activity gave up (the caller records the failure). */
@@ -48,7 +48,7 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
       excluded: plan.excludedApprovers, policyRevision: plan.policyRevision, actions: runnable.map((a) => a.actionId),
     },
   };
-  const message = await reads.postApprovalRequest({ tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt, audit: [requested] });
+  const message = await steps.postApprovalRequest({ tenantId, workflowId, requestId, plan, expiresAt: state.expiresAt, audit: [requested] });
   state.approvalMessage = message;
   run.setStatus('awaiting_approval');
 
@@ -74,7 +74,7 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
   // The outcome message replaces the request (taking its buttons away) and records the run's
   // final audit events in the same activity.
   const report = (status: RunStatus, detail: string, events: RunAuditEvent[]) =>
-    reads.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes, audit: events });
+    steps.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes, audit: events });
 
   if (!state.decision) {
     const detail = `no decision within ${approval.timeoutSeconds} s: the request expired and nothing was written`;
@@ -94,7 +94,7 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
 
   run.setStatus('writing');
   // One activity, one PATCH for every approved action; the decision is audited with the writes.
-  const results: ActionWriteResult[] = await writes.applyApprovedWrites({
+  const results: ActionWriteResult[] = await steps.applyApprovedWrites({
     tenantId, workflowId, runId, sysId: plan.incident.sysId, actions: runnable, approver: decision.approver, audit: [decided],
   });
   state.writes.push(...results);

@@ -68,8 +68,10 @@ export async function awaitDecision(input: {
       return;
     }
     state.approvals.push({ approver: candidate.approver, channel: candidate.channel });
-    await effects.audit('approval.vote', 'approve', { approvals: state.approvals.length, quorum: approval.quorum, channel: candidate.channel }, candidate.approver);
-    if (state.approvals.length >= approval.quorum) {
+    if (state.approvals.length < approval.quorum) {
+      // The vote that completes the quorum is in the approval event itself (its approvers).
+      await effects.audit('approval.vote', 'approve', { approvals: state.approvals.length, quorum: approval.quorum, channel: candidate.channel }, candidate.approver);
+    } else {
       state.decision = {
         approver: candidate.approver, approvers: state.approvals.map((a) => a.approver), decision: 'approve',
         channel: candidate.channel, reason: candidate.reason,

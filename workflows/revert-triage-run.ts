@@ -6,7 +6,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { RevertInput, TriageResult } from '../triage/types';
 import { seekApprovalAndWrite } from './approval-flow';
-import { reads } from './run-activities';
+import { steps } from './run-activities';
 import { recordFailure, startBookkeeping } from './run-bookkeeping';
 import { runKey } from './triage-ids';
 
@@ -18,7 +18,7 @@ export async function revertTriageRun(input: RevertInput): Promise<TriageResult>
       triageWorkflowId: input.target.workflowId, triageRunId: input.target.runId, reason: input.target.reason,
     }, input.target.requestedBy);
     run.setStatus('planning');
-    const plan = await reads.planRevert({ tenantId: input.tenantId, sysId: input.sysId, target: input.target, runKey: runKey(workflowId, runId) });
+    const plan = await steps.planRevert({ tenantId: input.tenantId, sysId: input.sysId, target: input.target, runKey: runKey(workflowId, runId) });
     run.state.plan = plan;
     run.setIncident(plan.incident.number);
 

@@ -8,6 +8,8 @@ import type { DecisionInput, RunStatus, TriageResult, TriageState } from '../tri
 import { decideSignal, stateQuery } from './messages';
 import { reads } from './run-activities';
 
+const transientStatuses: ReadonlySet<RunStatus> = new Set<RunStatus>(['planning', 'writing']);
+
 export interface RunBookkeeping {
   state: TriageState;
   /** Decisions received and not yet judged, in arrival order. */
@@ -36,7 +38,9 @@ export function startBookkeeping(input: { tenantId: string; tenantSlug: string; 
   const setStatus = (status: RunStatus, detail?: string) => {
     state.status = status;
     if (detail !== undefined) state.detail = detail;
-    upsertSearchAttributes([{ key: statusKey, value: status }]);
+    // Statuses that last a moment (planning, writing) are in the state query only: each search
+    // attribute update is a history event and a visibility write, and nobody filters for them.
+    if (!transientStatuses.has(status)) upsertSearchAttributes([{ key: statusKey, value: status }]);
   };
   return {
     state,

@@ -7,7 +7,7 @@ import { log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { TriageInput, TriageResult } from '../triage/types';
 import { seekApprovalAndWrite } from './approval-flow';
 import { incidentChangedSignal } from './messages';
-import { reads } from './run-activities';
+import { steps } from './run-activities';
 import { recordFailure, startBookkeeping } from './run-bookkeeping';
 import { runKey } from './triage-ids';
 import { triggerSchema } from './trigger-schema';
@@ -29,7 +29,7 @@ export async function triageIncident(input: TriageInput): Promise<TriageResult> 
     }
 
     run.setStatus('planning');
-    const plan = await reads.planTriage({ tenantId: input.tenantId, sysId: trigger.data.sysId, runKey: runKey(workflowId, runId) });
+    const plan = await steps.planTriage({ tenantId: input.tenantId, sysId: trigger.data.sysId, runKey: runKey(workflowId, runId) });
     run.state.plan = plan;
     run.setIncident(plan.incident.number);
 
