@@ -23,6 +23,12 @@ export interface ApiDeps extends TenantDeps {
   catalogue?: ActionCatalogue;
   /** Brings a tenant's reconciliation Schedule in line after its settings change. */
   reconcileSchedules: ReconcileSchedules;
+  /**
+   * The trigger inbox's forwarder in this process: with one, an accepted incident event is
+   * answered once committed to the inbox and the forwarder starts or signals its run; without
+   * one (tools), the route starts or signals the run before answering.
+   */
+  triggerInbox?: { kick(): void };
   /** Largest webhook body accepted (default 256 kB). */
   webhookBodyLimit?: string;
 }

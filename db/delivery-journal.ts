@@ -1,17 +1,21 @@
 /**
- * What an inbound route writes once it has handled a delivery — the replay record and the audit
- * event saying what became of it — written by group commit: under a storm, one transaction
+ * What an inbound route writes once it has handled a delivery — the replay record, the audit
+ * event saying what became of it and the event for its run (the trigger inbox) — written by
+ * group commit: under a storm, one transaction
  * carries the records of every delivery that arrived meanwhile instead of one transaction (and
  * seven round trips) each. The route answers only after its record is committed.
  */
 import type { Pool } from 'pg';
 import { appendAuditEventsWith, inTransaction, type NewAuditEvent } from './audit-repo';
 import { GroupCommit } from './group-commit';
+import { insertInboxItems, type InboxItem } from './trigger-inbox-repo';
 
 /** One handled delivery's records. */
 export interface DeliveryRecord {
   delivery?: { tenantId: string; webhookId: string; workflowId: string | null; bodyDigest: string | null };
   audit: NewAuditEvent;
+  /** The event for its run, handed over by the inbox forwarder once committed. */
+  inbox?: InboxItem;
 }
 
 /** A per-process journal of handled deliveries over one pool. */
@@ -31,6 +35,7 @@ export class DeliveryJournal {
           values,
         );
       }
+      await insertInboxItems(db, records.flatMap((r) => (r.inbox ? [r.inbox] : [])));
       await appendAuditEventsWith(db, records.map((r) => r.audit));
     }));
   }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { AuditLinks } from '../audit/audit-links';
 import { registryCatalogue } from '../connectors/registry-catalogue';
+import { startInboxForwarder } from '../runs/inbox-forwarder';
 import type { RoleDeps, RoleOptions } from './role-deps';
 
 export interface ApiRoleOptions extends RoleOptions {
@@ -42,19 +43,23 @@ export async function startApiRole(opts: ApiRoleOptions, deps: RoleDeps): Promis
   const address = await listen(server, opts.port ?? 0, host);
   const apiUrl = `http://${host}:${address.port}`;
   const publicBaseUrl = opts.publicBaseUrl ?? apiUrl;
+  const forwarder = startInboxForwarder({ pool: opts.pool, temporal: opts.temporalClient, taskQueue: opts.taskQueue, logger: opts.logger.child({ component: 'trigger-inbox' }) });
   const app = createApp({
     ...deps.tenantDeps, logger: opts.logger.child({ component: 'api' }), temporal: opts.temporalClient,
     taskQueue: opts.taskQueue, auditLinks: new AuditLinks(opts.masterKey, publicBaseUrl), adminToken: opts.adminToken, publicBaseUrl,
     webhookToleranceSeconds: opts.webhookToleranceSeconds, registry: deps.registry, catalogue: registryCatalogue(deps.registry),
-    reconcileSchedules: deps.reconcileSchedules,
+    reconcileSchedules: deps.reconcileSchedules, triggerInbox: forwarder,
   });
   server.on('request', app);
   return {
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await forwarder.stop();
+    },
     apiUrl,
     publicBaseUrl,
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
   };
 }

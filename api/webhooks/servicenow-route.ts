@@ -9,6 +9,8 @@
 import { Router } from 'express';
 import { DeliveryJournal } from '../../db/delivery-journal';
 import { startOrSignalTriage } from '../../runs/start-triage';
+import type { TriageTrigger } from '../../triage/types';
+import { triageWorkflowId } from '../../workflows/triage-ids';
 import { loadTenant } from '../../tenancy/tenant-context';
 import { secretNames } from '../../tenancy/tenant-settings';
 import type { ApiDeps } from '../deps';
@@ -70,11 +72,24 @@ export function serviceNowWebhookRouter(deps: ApiDeps, options: WebhookRouteOpti
           return;
         }
         perTenant.take(tenant, CONNECTOR, res);
-        const { workflowId, outcome } = await startOrSignalTriage(deps.temporal, deps.taskQueue, tenant, {
+        const trigger: TriageTrigger = {
           table: event.table, sysId: event.sys_id, number: event.number, event: event.event,
           sysUpdatedOn: event.sys_updated_on, sysModCount: event.sys_mod_count, sysUpdatedBy: event.sys_updated_by,
           deliveryId: webhookId, source: 'webhook',
-        });
+        };
+        if (deps.triggerInbox) {
+          // Durable once committed: the answer does not wait on Temporal (the forwarder hands it over).
+          const workflowId = triageWorkflowId(tenant.slug, trigger.sysId);
+          await journal.record({
+            delivery: { tenantId: tenant.id, webhookId, workflowId, bodyDigest: delivery.digest },
+            audit: { tenantId: tenant.id, workflowId, type: 'webhook.accepted', outcome: 'queued', detail: { webhookId, incident: event.number ?? event.sys_id, bodyBytes: delivery.rawBody.length } },
+            inbox: { tenantId: tenant.id, tenantSlug: tenant.slug, trigger },
+          });
+          deps.triggerInbox.kick();
+          res.status(202).json({ status: 'accepted', workflowId });
+          return;
+        }
+        const { workflowId, outcome } = await startOrSignalTriage(deps.temporal, deps.taskQueue, tenant, trigger);
         // Recorded only after the run exists: a crash in between makes ServiceNow's retry start it again.
         await journal.record({
           delivery: { tenantId: tenant.id, webhookId, workflowId, bodyDigest: delivery.digest },
