@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BaselineProcessConfig } from './baseline-main';
 import { spawnChild, stopChild, type Child } from './child-process';
-import { freePort } from './free-port';
+import { findFreePort as freePort } from '../../temporal/dev-server';
 import { channelId, integrationUser, type Simulators } from './simulators';
 
 export interface Baseline {

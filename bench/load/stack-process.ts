@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnChild, stopChild, type Child } from './child-process';
-import { freePort } from './free-port';
+import { findFreePort as freePort } from '../../temporal/dev-server';
 
 export interface Stack {
   child: Child;

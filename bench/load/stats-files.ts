@@ -5,14 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface ProcessStats {
-  role: string;
-  pid: number;
-  cpuUserMicros: number;
-  cpuSystemMicros: number;
-  dbQueries: number;
-  writtenAt: string;
-}
+import type { ProcessStats } from '../../observability/process-stats';
+
+export type { ProcessStats };
 
 function isProcessStats(value: unknown): value is ProcessStats {
   if (typeof value !== 'object' || value === null) return false;
