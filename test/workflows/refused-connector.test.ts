@@ -20,6 +20,8 @@ describe('refused connectors', () => {
     suite.h.sn.resetRequestCounts();
     const sent = await suite.h.webhook(suite.h.incidentEvent(incident));
     const handle = suite.env.client.workflow.getHandle(String(sent.body.workflowId));
+    // The 202 means the event is stored; the run starts right behind it.
+    await suite.h.waitForStatus(handle.workflowId, 'failed');
     await assert.rejects(handle.result(), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);
       assert.match(String((err.cause as { cause?: { message?: string } })?.cause?.message ?? err.cause?.message), /servicenow|untrusted|trusted/i);
