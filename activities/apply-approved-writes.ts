@@ -4,9 +4,11 @@
  * - a field already holding the approved value is "already_applied";
  * - a field a human changed since the approval was requested is left alone ("skipped_stale");
  * - the work note carries the run's marker. A PATCH is atomic on the record, so after a lost
- *   response a retry can tell what landed: the fields read back with their approved values and
- *   the marker is in the journal. The journal is only searched on a retry — on the first attempt
- *   nothing of this run can be there yet (the marker is unique per run);
+ *   response (or a crash) a retry can tell what landed: the fields read back with their approved
+ *   values and the marker is in the journal. The journal is searched only when the record
+ *   changed since the run planned (`sys_mod_count` moved): an untouched record cannot hold this
+ *   run's note. (Not the attempt number: a local activity re-run after a worker crash starts
+ *   again at attempt 1.)
  * - the prior value of every field is recorded in write_log so the write can be reverted, in one
  *   transaction with the run's audit events (the decision's, handed in, and one per action).
  *
@@ -36,6 +38,8 @@ export interface ApplyApprovedWritesInput {
   approver: string;
   /** The decision's audit events, recorded with the writes. */
   audit?: RunAuditEvent[];
+  /** The incident's sys_mod_count when the run planned (see noteLanded). */
+  plannedModCount?: number;
 }
 
 const workNoteAction = 'servicenow.incident.add_work_note';
@@ -64,9 +68,9 @@ function guardFields(current: Incident, action: ProposedAction, update: Incident
   });
 }
 
-/** Whether this run's note is already on the incident; only a retry can have put it there. */
-async function noteLanded(client: ServiceNowClient, input: ApplyApprovedWritesInput, attempt: number): Promise<boolean> {
-  if (attempt <= 1) return false;
+/** Whether this run's note is already on the incident (an earlier attempt's PATCH landed). */
+async function noteLanded(client: ServiceNowClient, input: ApplyApprovedWritesInput, current: Incident): Promise<boolean> {
+  if (input.plannedModCount !== undefined && current.modCount === input.plannedModCount) return false;
   return (await client.findWorkNotes(input.sysId, workNoteMarker(runKey(input.workflowId, input.runId)))).length > 0;
 }
 
@@ -86,7 +90,7 @@ export function createApplyApprovedWrites(deps: ActivityDeps) {
           fields = shadowFields(action);
         } else if (action.actionId === workNoteAction) {
           const note = action.changes[0]?.to ?? '';
-          const landed = await noteLanded(client, input, attempt);
+          const landed = await noteLanded(client, input, current);
           if (!landed) update.work_notes = note;
           fields = [{ field: 'work_notes', before: '', after: note, outcome: landed ? 'already_applied' : 'applied' }];
         } else {

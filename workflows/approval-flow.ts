@@ -96,6 +96,7 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
   // One activity, one PATCH for every approved action; the decision is audited with the writes.
   const results: ActionWriteResult[] = await steps.applyApprovedWrites({
     tenantId, workflowId, runId, sysId: plan.incident.sysId, actions: runnable, approver: decision.approver, audit: [decided],
+    plannedModCount: plan.incident.modCount,
   });
   state.writes.push(...results);
   const conflicts = state.writes.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
