@@ -5,7 +5,7 @@
  */
 import { allHandlersFinished, condition, log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAuditEvent } from '../activities/run-audit';
-import type { ActionWriteResult, RunStatus, TriagePlan, TriageResult } from '../triage/types';
+import type { ActionWriteResult, DecisionInput, RunStatus, TriagePlan, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal } from './messages';
 import { reads, steps } from './run-activities';
@@ -14,7 +14,8 @@ import type { RunBookkeeping } from './run-bookkeeping';
 /** Returns the run's result; throws only when an activity gave up (the caller records the failure). */
 export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, run: RunBookkeeping): Promise<TriageResult> {
   const result = await approveAndWrite(tenantId, plan, run);
-  // A late click being answered (notifyRefusedDecision) is let finish before the run closes.
+  // Late clicks being answered (notifyRefusedDecision) are let finish before the run closes.
+  await Promise.all(run.sideWork);
   await condition(allHandlersFinished);
   return result;
 }
@@ -62,14 +63,17 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
   });
   // Clicks after the decision: recorded, and the person is told privately that theirs changed
   // nothing (the Slack handler only relays; the run is the one that knows).
-  setHandler(decideSignal, async (late) => {
-    const reason = state.decision ? `this request was already decided (${state.decision.decision}) by ${state.decision.approver}` : 'already decided';
+  const answerLate = async (late: DecisionInput) => {
+    const reason = state.decision ? `this request was already decided (${state.decision.decision}) by ${state.decision.approver}` : 'the request expired';
     state.refusedDecisions.push({ approver: late.approver, channel: late.channel, reason });
     if (late.channel === 'slack') {
       await reads.notifyRefusedDecision({ tenantId, message, approver: late.approver, reason })
         .catch((err: unknown) => log.warn('could not tell a late approver', { error: String(err) }));
     }
-  });
+  };
+  setHandler(decideSignal, answerLate);
+  // Clicks that arrived with the deciding one (same workflow task) were never judged: answer them too.
+  for (const late of run.pending.splice(0)) run.sideWork.push(answerLate(late));
 
   // The outcome message replaces the request (taking its buttons away) and records the run's
   // final audit events in the same activity.

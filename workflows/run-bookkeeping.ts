@@ -14,6 +14,8 @@ export interface RunBookkeeping {
   state: TriageState;
   /** Decisions received and not yet judged, in arrival order. */
   pending: DecisionInput[];
+  /** Work started on the side (replies to late clicks) that must finish before the run closes. */
+  sideWork: Array<Promise<unknown>>;
   audit(type: string, outcome: string, detail?: Record<string, unknown>, actor?: string): Promise<void>;
   setStatus(status: RunStatus, detail?: string): void;
   setIncident(number: string): void;
@@ -45,6 +47,7 @@ export function startBookkeeping(input: { tenantId: string; tenantSlug: string; 
   return {
     state,
     pending,
+    sideWork: [],
     audit: (type, outcome, detail = {}, actor) => reads.recordAudit({ tenantId: input.tenantId, workflowId, type, outcome, detail, actor }),
     setStatus,
     setIncident: (number) => {

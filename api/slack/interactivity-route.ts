@@ -19,7 +19,8 @@ import { limitPerRoute } from '../webhooks/route-rate-limit';
 import { auditOversizedBody, rawBody } from '../webhooks/webhook-body';
 import { routeLimiter, tenantLimiter, type WebhookRouteOptions } from '../webhooks/webhook-route-options';
 import { boltLogger } from './bolt-logger';
-import { registerDecisionHandler } from './decision-handler';
+import { registerDecisionHandler, SIGNAL_DEADLINE_MS } from './decision-handler';
+import { withRequestDeadline } from './request-deadline';
 import { boltFormBody, readInteractivityPayload } from './interactivity-payload';
 import { registerRevertHandler } from './revert-handler';
 import { verifySlackRequest } from './verify-slack-request';
@@ -75,6 +76,11 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
 
   router.use(
     PATH,
+    (req, _res, next) => {
+      // Slack's 3 s start now: the click handler's signal deadline counts from here.
+      (req as Request & { arrivedAt?: number }).arrivedAt = Date.now();
+      next();
+    },
     limitPerRoute(deps, routeLimiter(options), CONNECTOR),
     rawBody(options.bodyLimit ?? deps.webhookBodyLimit ?? '256kb'),
     async (req, res, next) => {
@@ -98,7 +104,8 @@ export function slackInteractivityRouter(deps: ApiDeps, options: WebhookRouteOpt
         // payload alone, under the one content type Bolt parses as a form (it compares exactly).
         (req as Request & { rawBody?: Buffer }).rawBody = boltFormBody(payload);
         req.headers['content-type'] = 'application/x-www-form-urlencoded';
-        receiverFor(tenant)(req, res, next);
+        const arrivedAt = (req as Request & { arrivedAt?: number }).arrivedAt ?? Date.now();
+        withRequestDeadline(arrivedAt + SIGNAL_DEADLINE_MS, () => receiverFor(tenant)(req, res, next));
       } catch (err) {
         next(await refuse(deps, req, ctx, err));
       }
