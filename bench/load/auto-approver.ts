@@ -2,7 +2,9 @@
  * Plays the approver: watches the Slack simulator for approval messages and clicks Approve on
  * each, as an eligible approver, through a signed interactivity request to the app's Request
  * URL — exactly what Slack sends. A refused click (429) is clicked again after Retry-After,
- * as a person would.
+ * as a person would; so is a click answered 200 whose buttons are still there seconds later
+ * (Gatehouse tells the person when it could not confirm a decision in time, and to click again
+ * if the buttons are still there).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SlackMessage, SlackSimulator } from '../../test/simulators/slack';
@@ -21,6 +23,8 @@ export interface ApproverConfig {
 
 const POLL_MS = 20;
 const MAX_ATTEMPTS = 6;
+/** A person looks again this long after a click whose buttons stayed. */
+const LOOK_AGAIN_MS = 5_000;
 
 /** The value of the first button with `actionId` anywhere in the blocks. */
 function buttonValue(node: unknown, actionId: string): string | undefined {
@@ -51,6 +55,8 @@ export class AutoApprover {
   private readonly ackMs: number[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private postsSeen = -1;
+  /** Messages clicked, for a second look: when, how often, and the incident. */
+  private readonly clicked = new Map<string, { at: number; times: number; sysId: string }>();
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -88,12 +94,46 @@ export class AutoApprover {
           const sysId = sysIdOf(message, this.config.actionId);
           if (sysId === undefined) continue;
           this.seen.add(message.ts);
-          const click = this.click(message.ts, sysId);
-          this.inFlight.add(click);
-          void click.finally(() => this.inFlight.delete(click));
+          this.track(this.click(message.ts, sysId));
+          this.clicked.set(message.ts, { at: Date.now(), times: 1, sysId });
         }
       }
+      this.lookAgain();
       await sleep(POLL_MS);
+    }
+  }
+
+  private track(click: Promise<void>): void {
+    this.inFlight.add(click);
+    void click.finally(() => this.inFlight.delete(click));
+  }
+
+  /** Clicks again where the buttons are still there a while after the last click. */
+  private lookAgain(): void {
+    const now = Date.now();
+    for (const [ts, entry] of this.clicked) {
+      if (now - entry.at < LOOK_AGAIN_MS) continue;
+      if (entry.times >= MAX_ATTEMPTS || !this.hasButtons(ts)) {
+        this.clicked.delete(ts);
+        continue;
+      }
+      entry.at = now;
+      entry.times++;
+      this.statuses.set('clicked again', (this.statuses.get('clicked again') ?? 0) + 1);
+      this.track(this.click(ts, entry.sysId));
+    }
+  }
+
+  private hasButtons(ts: string): boolean {
+    const { slack, ...target } = this.config;
+    try {
+      slack.clickRequest({
+        interactivityUrl: target.interactivityUrl, signingSecret: target.signingSecret,
+        channel: target.channel, ts, actionId: target.actionId, userId: target.userId,
+      });
+      return true;
+    } catch {
+      return false;
     }
   }
 
