@@ -9,6 +9,7 @@ import { auditRouter } from './admin/audit-routes';
 import { marketplaceRouter } from './admin/marketplace-routes';
 import { webhookAdminRouter } from './admin/webhook-admin-routes';
 import { policyRouter } from './admin/policy-routes';
+import { metricsRouter } from './admin/metrics-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
 import { builtinCatalogue } from '../connectors/builtin-catalogue';
@@ -35,6 +36,7 @@ export function createApp(deps: ApiDeps): Express {
   // Listings are public (no tenant data); its /admin routes sit behind the guard above.
   app.use(marketplaceRouter(deps));
   app.use(runsRouter(deps));
+  app.use(metricsRouter(deps));
   app.use(auditRouter(deps));
   app.use(policyRouter(deps, deps.catalogue ?? builtinCatalogue()));
   app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } }));

@@ -28,7 +28,7 @@ export interface ApiDeps extends TenantDeps {
    * answered once committed to the inbox and the forwarder starts or signals its run; without
    * one (tools), the route starts or signals the run before answering.
    */
-  triggerInbox?: { kick(): void };
+  triggerInbox?: { kick(): void; readonly forwarded: number };
   /** Largest webhook body accepted (default 256 kB). */
   webhookBodyLimit?: string;
 }

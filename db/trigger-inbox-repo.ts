@@ -57,8 +57,10 @@ export async function deferInboxItems(db: Queryable, ids: readonly string[], ret
   );
 }
 
-/** Events waiting (for diagnostics and tests). */
-export async function countInboxItems(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM trigger_inbox');
-  return Number(rows[0]!.n);
+/** Events waiting, and how long the oldest has waited (for operators and tests). */
+export async function inboxBacklog(db: Queryable): Promise<{ waiting: number; oldestAgeSeconds: number | null }> {
+  const { rows } = await db.query<{ n: string; age: number | null }>(
+    'SELECT count(*)::text AS n, EXTRACT(EPOCH FROM now() - min(received_at))::float8 AS age FROM trigger_inbox',
+  );
+  return { waiting: Number(rows[0]!.n), oldestAgeSeconds: rows[0]!.age === null ? null : Math.round(rows[0]!.age * 10) / 10 };
 }

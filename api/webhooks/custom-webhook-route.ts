@@ -11,6 +11,7 @@ import { getTenantById } from '../../db/tenants-repo';
 import { recordDelivery } from '../../db/webhook-deliveries-repo';
 import { startCustomEvent } from '../../runs/start-custom-event';
 import type { ApiDeps } from '../deps';
+import { refuseMalformedRouteToken } from './malformed-route-token';
 import { customPayloadSchema, loadCustomWebhookConfig } from './custom-webhook-config';
 import { auditRedelivery, findRedelivery } from './delivery-replay';
 import { CUSTOM_WEBHOOK_SECRET } from './inbound-connectors';
@@ -72,5 +73,6 @@ export function customWebhookRouter(deps: ApiDeps, options: WebhookRouteOptions 
     },
   );
   router.use(PATH, auditOversizedBody(deps, CONNECTOR, 'webhook-id'));
+  router.use(refuseMalformedRouteToken(deps, CONNECTOR, '/webhooks/custom/'));
   return router;
 }

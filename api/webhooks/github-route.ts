@@ -12,6 +12,7 @@ import { appendAudit } from '../../db/audit-repo';
 import { recordDelivery } from '../../db/webhook-deliveries-repo';
 import { secretNames } from '../../tenancy/tenant-settings';
 import type { ApiDeps } from '../deps';
+import { refuseMalformedRouteToken } from './malformed-route-token';
 import { auditRedelivery, findRedelivery } from './delivery-replay';
 import { resolveInboundRoute } from './inbound-route';
 import { invalidSignature, refuse, routingRefused, WebhookRejection, type RejectionContext } from './rejections';
@@ -107,5 +108,6 @@ export function githubWebhookRouter(deps: ApiDeps, options: WebhookRouteOptions 
     },
   );
   router.use(PATH, auditOversizedBody(deps, CONNECTOR, DELIVERY_HEADER));
+  router.use(refuseMalformedRouteToken(deps, CONNECTOR, '/webhooks/github/'));
   return router;
 }

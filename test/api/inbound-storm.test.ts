@@ -127,6 +127,14 @@ describe('a tenant\'s own inbound limit', () => {
     assert.equal(audited[0]?.detail.connector, 'servicenow');
     assert.equal(audited[0]?.detail.stage, 'tenant');
     assert.equal(inboundMetrics.refusals('servicenow', 'rate'), refusedBefore + 1, 'counted per process');
+    // Operators read the same counters, and the inbox backlog, from the admin API.
+    const metrics = await h.admin('GET', '/admin/metrics');
+    assert.equal(metrics.status, 200, JSON.stringify(metrics.body));
+    const refusals = metrics.body.inboundRefusals as Array<{ connector: string; rejectionClass: string; count: number }>;
+    assert.equal(refusals.find((r) => r.connector === 'servicenow' && r.rejectionClass === 'rate')?.count, refusedBefore + 1);
+    const inbox = metrics.body.triggerInbox as { waiting: number; forwardedByThisProcess: number };
+    assert.equal(typeof inbox.waiting, 'number');
+    assert.ok(inbox.forwardedByThisProcess >= 1, 'the accepted events were handed to their runs');
   });
 });
 

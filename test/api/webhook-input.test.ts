@@ -72,6 +72,16 @@ describe('ServiceNow webhook input', () => {
     assert.equal(health.status, 200, 'the API is still up');
   });
 
+  it('answers a route token that is not valid percent-encoding on every inbound path like an unknown route, never 500', async () => {
+    const base = new URL(suite.h.webhookUrl).origin;
+    for (const path of ['/webhooks/servicenow/%ff', '/webhooks/github/%ff', '/webhooks/custom/%ff', '/slack/%ff/interactivity']) {
+      const answer = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.ok(answer.status >= 400 && answer.status < 500, `${path}: ${answer.status}`);
+      const body = await answer.json() as { error?: { code?: string } };
+      assert.equal(typeof body.error?.code, 'string', path);
+    }
+  });
+
   it('answers an unknown route exactly like a bad signature', async () => {
     const event = suite.h.incidentEvent(suite.h.createVpnIncident());
     const unknownRoute = suite.h.webhookUrl.replace(/[^/]+$/, randomBytes(32).toString('base64url'));
