@@ -51,7 +51,7 @@ export async function planApproval(input: {
 
   const candidates = [...new Set([...requirement.approvers, ...(requirement.escalation?.approvers ?? [])])];
   const selfApprovers = actions.length === 0 ? [] : await findSelfApprovers({
-    serviceNow, slack: await slackClientFor(deps, tenant), approvers: candidates,
+    tenantId: tenant.id, serviceNow, slack: await slackClientFor(deps, tenant), approvers: candidates,
     requesters: [{ role: 'caller', sysId: incident.fields.caller_id }, { role: 'opener', sysId: incident.fields.opened_by }],
   });
   const others = (input.alsoExcluded ?? []).filter((e) => candidates.includes(e.approver) && !selfApprovers.some((s) => s.approver === e.approver));

@@ -6,23 +6,29 @@
 import type { WebClient } from '@slack/web-api';
 import type { ServiceNowClient } from '../connectors/servicenow/client';
 import type { ExcludedApprover } from '../triage/types';
+import { identityCache, type IdentityCache } from './identity-cache';
 
 export async function findSelfApprovers(input: {
+  /** Keys the cached addresses: the same ids mean different people in different tenants. */
+  tenantId: string;
   serviceNow: ServiceNowClient;
   slack: WebClient;
   requesters: Array<{ role: 'caller' | 'opener'; sysId: string }>;
   approvers: readonly string[];
+  cache?: IdentityCache;
 }): Promise<ExcludedApprover[]> {
+  const cache = input.cache ?? identityCache;
   const emails = new Map<string, string>();
   for (const requester of input.requesters.filter((r) => r.sysId)) {
-    const user = await input.serviceNow.getUser(requester.sysId).catch(() => undefined);
-    if (user?.email) emails.set(user.email.toLowerCase(), requester.role);
+    const email = await cache.email(`${input.tenantId}:servicenow:${requester.sysId}`, async () => (await input.serviceNow.getUser(requester.sysId)).email || undefined)
+      .catch(() => undefined);
+    if (email) emails.set(email.toLowerCase(), requester.role);
   }
   if (emails.size === 0) return [];
   const excluded: ExcludedApprover[] = [];
   for (const approver of input.approvers) {
-    const info = await input.slack.users.info({ user: approver }).catch(() => undefined);
-    const email = info?.user?.profile?.email?.toLowerCase();
+    const email = (await cache.email(`${input.tenantId}:slack:${approver}`, async () => (await input.slack.users.info({ user: approver })).user?.profile?.email)
+      .catch(() => undefined))?.toLowerCase();
     const role = email ? emails.get(email) : undefined;
     if (role) excluded.push({ approver, reason: `no self-approval: this approver is the incident's ${role}` });
   }
