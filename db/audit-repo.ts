@@ -49,21 +49,19 @@ function asStored(value: string | null | undefined): string | null {
 }
 
 /**
- * Locks the chain head until the transaction ends and allocates `count` event ids under the
- * lock, in one round trip when the chain exists (a new chain's head is created first). Ids are
- * allocated under the lock, so they increase along every chain; created_at is read after the
- * lock (so timestamps never decrease along the chain) and cut to milliseconds, the precision of
- * a JS Date, so the stored value is exactly the hashed one.
+ * Locks the chain head until the transaction ends (creating it for a new chain), then allocates
+ * `count` event ids. The ids are taken in a second statement on purpose: in a `SELECT … FOR
+ * UPDATE` the select list is computed before the row lock is waited for, so ids taken there
+ * would not increase along the chain under concurrent appends. created_at is read after the
+ * lock (timestamps never decrease along the chain) and cut to milliseconds, the precision of a
+ * JS Date, so the stored value is exactly the hashed one.
  */
 async function lockChainHead(client: PoolClient, tenantId: string | null, count: number): Promise<{ chainKey: string; lastHash: string; ids: string[]; createdAt: Date }> {
   // The key is derived in SQL so that any UUID spelling PostgreSQL accepts lands in one chain.
   const key = 'COALESCE($1::uuid::text, $2)';
-  const lock = () => client.query<{ chain_key: string; last_hash: string; ids: string[]; created_at: Date }>(
-    `SELECT h.chain_key, h.last_hash,
-            ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text FROM generate_series(1, $3::int)) AS ids,
-            date_trunc('milliseconds', clock_timestamp()) AS created_at
-       FROM audit_chain_heads h WHERE h.chain_key = ${key} FOR UPDATE`,
-    [tenantId, GLOBAL_CHAIN_KEY, count],
+  const lock = () => client.query<{ chain_key: string; last_hash: string }>(
+    `SELECT chain_key, last_hash FROM audit_chain_heads WHERE chain_key = ${key} FOR UPDATE`,
+    [tenantId, GLOBAL_CHAIN_KEY],
   );
   let { rows } = await lock();
   if (rows.length === 0) {
@@ -76,12 +74,18 @@ async function lockChainHead(client: PoolClient, tenantId: string | null, count:
     ({ rows } = await lock());
   }
   const head = rows[0]!;
-  return { chainKey: head.chain_key, lastHash: head.last_hash, ids: [...head.ids].sort((x, y) => Number(BigInt(x) - BigInt(y))), createdAt: head.created_at };
+  const { rows: [allocated] } = await client.query<{ ids: string[]; created_at: Date }>(
+    `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))::text FROM generate_series(1, $1::int)) AS ids,
+            date_trunc('milliseconds', clock_timestamp()) AS created_at`,
+    [count],
+  );
+  const ids = [...allocated!.ids].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0));
+  return { chainKey: head.chain_key, lastHash: head.last_hash, ids, createdAt: allocated!.created_at };
 }
 
 /**
  * Inserts events as the next links of one chain; the caller holds a transaction. Round trips:
- * the head lock with the ids, one multi-row INSERT and the head update — whatever the batch size.
+ * the head lock, the ids, one multi-row INSERT and the head update — whatever the batch size.
  */
 async function insertChained(client: PoolClient, tenantId: string | null, events: readonly NewAuditEvent[]): Promise<Array<{ id: string; createdAt: Date }>> {
   const head = await lockChainHead(client, tenantId, events.length);
