@@ -3,7 +3,7 @@
  * Retry-After through nextRetryDelay); configuration and request errors fail for good with a
  * stable `type` an operator can filter on. Messages never include secrets.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { ConnectorRefusedError } from '../connectors/framework/errors';
 import { GitHubApiError } from '../connectors/github/errors';
@@ -26,6 +26,8 @@ export function toActivityFailure(err: unknown): unknown {
       return ApplicationFailure.create({
         type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: false,
         nextRetryDelay: err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds} seconds` : undefined,
+        // A 429 with Retry-After is the provider pacing us: a planned wait, not a failure to log loudly.
+        ...(err.code === 'rate_limited' ? { category: ApplicationFailureCategory.BENIGN } : {}),
       });
     }
     return ApplicationFailure.create({ type: `ServiceNow.${err.code}`, message: err.message, nonRetryable: true });
@@ -43,7 +45,7 @@ export function toActivityFailure(err: unknown): unknown {
   if (isSlackError(err)) {
     if (err.code === ErrorCode.RateLimitedError) {
       const retryAfter = (err as unknown as WebAPIRateLimitedError).retryAfter;
-      return ApplicationFailure.create({ type: 'Slack.ratelimited', message: 'Slack rate limited the call', nextRetryDelay: `${retryAfter} seconds` });
+      return ApplicationFailure.create({ type: 'Slack.ratelimited', message: 'Slack rate limited the call', nextRetryDelay: `${retryAfter} seconds`, category: ApplicationFailureCategory.BENIGN });
     }
     if (err.code === ErrorCode.PlatformError) {
       const code = (err as unknown as WebAPIPlatformError).data.error;
