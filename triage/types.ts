@@ -119,8 +119,12 @@ export interface DecisionInput {
   /** Slack user id of the person deciding. */
   approver: string;
   decision: 'approve' | 'deny';
-  /** The approval request this decision answers (from the Slack button or the run's state). */
-  requestId: string;
+  /**
+   * The approval request this decision answers (from the Slack button). Absent (API, Temporal
+   * signal): the request open when the run receives it — a decision that arrives before any
+   * request is open answers none and is refused.
+   */
+  requestId?: string;
   channel: DecisionChannel;
   /** Optional free text from the approver. */
   reason?: string;

@@ -30,7 +30,8 @@ export function startBookkeeping(input: { tenantId: string; tenantSlug: string; 
   };
   const pending: DecisionInput[] = [];
   setHandler(stateQuery, () => state);
-  setHandler(decideSignal, (decision) => void pending.push(decision));
+  // A decision without a request id answers the request open as it arrives (none: it answers nothing).
+  setHandler(decideSignal, (decision) => void pending.push({ ...decision, requestId: decision.requestId ?? state.requestId ?? '(no request open)' }));
   upsertSearchAttributes([
     { key: tenantKey, value: input.tenantSlug },
     { key: incidentKey, value: state.incidentNumber },

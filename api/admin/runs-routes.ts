@@ -50,10 +50,9 @@ export function runsRouter(deps: ApiDeps): Router {
     if (!parsed.success) throw new HttpError(422, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const handle = deps.temporal.workflow.getHandle(req.params.workflowId);
     try {
-      // Without an explicit requestId the decision answers the run's current request.
-      const requestId = parsed.data.requestId ?? (await handle.query(stateQuery)).requestId;
-      if (!requestId) throw new HttpError(409, 'not_awaiting_approval', 'this run has no open approval request');
-      await handle.signal(decideSignal, { ...parsed.data, requestId, channel: 'api' });
+      // No worker query here: without a requestId the run takes the decision for the request
+      // open when it arrives (and refuses it when none is), and records either way.
+      await handle.signal(decideSignal, { ...parsed.data, channel: 'api' });
       res.status(202).json({ status: 'submitted', note: 'the run checks the approver; read the run state for the outcome' });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(req.params.workflowId);

@@ -188,6 +188,27 @@ describe('triage run', { concurrency: false }, () => {
     assert.equal(h.sn.journal(incident.sys_id).length, 0);
   });
 
+  it('a decision without a request id answers the open request, and none when it came before any request', async () => {
+    const first = await startRun();
+    const { taskQueue } = await env.client.workflow.getHandle(first.workflowId).describe();
+    // An API decision needs no worker query: without a request id the run takes it for the open request.
+    const viaApi = await h.admin('POST', `/admin/runs/${first.workflowId}/decision`, { approver: approvers.alice, decision: 'deny' });
+    assert.equal(viaApi.status, 202, JSON.stringify(viaApi.body));
+    assert.equal((await result(first.workflowId)).status, 'denied');
+
+    // One that reaches a run before its request exists approves nothing the approver could have seen.
+    const incident = h.createVpnIncident();
+    const workflowId = `triage-${h.tenant.slug}-${incident.sys_id}`;
+    await env.client.workflow.signalWithStart('triageIncident', {
+      workflowId, taskQueue,
+      args: [{ tenantId: h.tenant.id, tenantSlug: h.tenant.slug, trigger: { table: 'incident', sysId: incident.sys_id, number: incident.number, deliveryId: 'early', source: 'api' } }],
+      signal: decideSignal, signalArgs: [{ approver: approvers.alice, decision: 'approve', channel: 'api' }],
+    });
+    const waiting = await h.waitForStatus(workflowId, 'awaiting_approval');
+    assert.equal(waiting.decision, undefined);
+    assert.match(waiting.refusedDecisions[0]?.reason ?? '', /another approval request/);
+  });
+
   it('ServiceNow throttling: writes wait for Retry-After and still complete once', async () => {
     const { incident, workflowId, message } = await startRun();
     h.sn.faults.rateLimit({ count: 2, retryAfterSeconds: 120, method: 'PATCH' });
