@@ -44,8 +44,4 @@ export class DeliveryJournal {
   record(record: DeliveryRecord): Promise<void> {
     return this.commits.submit(record);
   }
-
-  get stats(): { batches: number; items: number } {
-    return this.commits.stats;
-  }
 }

@@ -7,8 +7,6 @@
 export class GroupCommit<T> {
   private waiting: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
   private writing = false;
-  /** Batches written and items in them, for the per-run cost figures. */
-  readonly stats = { batches: 0, items: 0 };
 
   /**
    * @param write - writes one batch (in one transaction); a failure rejects every item of it
@@ -32,8 +30,6 @@ export class GroupCommit<T> {
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
           await this.write(batch.map((b) => b.item));
-          this.stats.batches++;
-          this.stats.items += batch.length;
           for (const b of batch) b.resolve();
         } catch (err) {
           for (const b of batch) b.reject(err);

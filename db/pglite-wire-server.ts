@@ -42,13 +42,6 @@ interface Connection {
   closed: boolean;
 }
 
-/** Counters for the per-run cost figures. */
-export interface WireServerStats {
-  connections: number;
-  /** Units of work run (a query is one). */
-  units: number;
-}
-
 /** A running server; see the module header. */
 export class PGliteWireServer {
   private readonly server: Server;
@@ -58,7 +51,6 @@ export class PGliteWireServer {
   private owner: Connection | undefined;
   private running = false;
   private nextId = 1;
-  readonly stats: WireServerStats = { connections: 0, units: 0 };
 
   constructor(private readonly db: PGlite, private readonly onError: (err: unknown) => void = () => undefined) {
     this.server = createServer((socket) => this.accept(socket));
@@ -84,7 +76,6 @@ export class PGliteWireServer {
   private accept(socket: Socket): void {
     const connection: Connection = { id: this.nextId++, socket, buffer: Buffer.alloc(0), pending: [], started: false, closed: false };
     this.connections.add(connection);
-    this.stats.connections++;
     socket.setNoDelay(true);
     socket.on('data', (data) => {
       try {
@@ -171,7 +162,6 @@ export class PGliteWireServer {
       return;
     }
     if (connection.closed) return;
-    this.stats.units++;
     try {
       await this.db.runExclusive(() => this.db.execProtocolRawStream(new Uint8Array(unit.bytes), {
         onRawData: (chunk) => {

@@ -64,6 +64,7 @@ export async function buildRoleDeps(opts: RoleOptions): Promise<RoleDeps> {
     onRefusal: (refusal) => void appendAudit(opts.pool, { type: 'connector.refused', outcome: refusal.reason, detail: { ...refusal } })
       .catch((err: unknown) => opts.logger.error({ err }, 'could not audit a connector refusal')),
   });
+  for (const refusal of registry.refusals()) opts.logger.warn({ refusal }, 'connector refused');
   const reconcileSchedules = createReconcileSchedules({
     pool: opts.pool, logger: opts.logger, taskQueue: opts.taskQueue,
     temporal: opts.manageSchedules === false ? undefined : opts.temporalClient,

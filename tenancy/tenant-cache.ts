@@ -46,8 +46,6 @@ export class TenantCache {
   private readonly freshnessMs: number;
   private readonly now: () => number;
   private readonly unsubscribe: () => void;
-  /** Database lookups made, for the per-run cost figures. */
-  lookups = 0;
 
   constructor(private readonly pool: Pool, opts: TenantCacheOptions = {}) {
     this.freshnessMs = opts.freshnessMs ?? 1000;
@@ -103,7 +101,6 @@ export class TenantCache {
   }
 
   private async load(key: string, cached: Entry | undefined): Promise<Entry | undefined> {
-    this.lookups++;
     const { rows } = await this.pool.query<{ id: string; slug: string; settings: unknown; config_version: string }>(
       'SELECT id, slug, settings, config_version::text FROM tenants WHERE id = $1',
       [key],

@@ -16,8 +16,9 @@ export interface Child {
   hasExited(): boolean;
 }
 
-export function spawnChild(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Child {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: the child leads a new process group (inherited by all it starts), so the group can be signalled at once. */
+export function spawnChild(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; detached?: boolean }): Child {
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: opts.detached ?? false, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${command} ${args.join(' ')}`);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

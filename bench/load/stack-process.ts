@@ -31,7 +31,8 @@ const STOP_GRACE_MS = 30_000;
 /** Variables that would point the stack elsewhere than at the dev server it starts itself. */
 const STRIPPED = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'GATEHOUSE_PUBLIC_URL', 'PORT', 'HOST', 'GATEHOUSE_ROLE'];
 
-async function healthy(apiUrl: string): Promise<boolean> {
+/** Whether the API at `apiUrl` answers GET /healthz (within 2 s). */
+export async function healthy(apiUrl: string): Promise<boolean> {
   try {
     const res = await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();

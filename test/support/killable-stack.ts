@@ -5,13 +5,13 @@
  * on the same data directory and ports. Like bench/load/stack-process.ts, but with the state
  * directory and ports chosen by the caller, and kept across launches.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnChild } from '../../bench/load/child-process';
+import { healthy } from '../../bench/load/stack-process';
 import { findFreePort } from '../../temporal/dev-server';
 
 /** Where the stack keeps its state and listens: the same for every launch. */
@@ -36,7 +36,6 @@ export interface LaunchedStack {
 }
 
 const READY_TIMEOUT_MS = 90_000;
-const TAIL_LINES = 80;
 /** Variables that would point the stack elsewhere than at what it starts itself. */
 const STRIPPED = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'GATEHOUSE_PUBLIC_URL', 'PORT', 'HOST', 'GATEHOUSE_ROLE', 'DATABASE_URL', 'GATEHOUSE_STATS_DIR'];
 
@@ -49,16 +48,6 @@ export async function choosePlace(): Promise<StackPlace> {
     dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-crash-')), port, temporalPort, uiPort,
     adminToken: randomBytes(24).toString('base64url'), apiUrl: `http://127.0.0.1:${port}`,
   };
-}
-
-async function healthy(apiUrl: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
 }
 
 /** Pids of the group's processes that are still running (zombies waiting for a reaper are dead). */
@@ -87,25 +76,9 @@ export async function launchStack(repoRoot: string, place: StackPlace): Promise<
     PORT: String(place.port), TEMPORAL_PORT: String(place.temporalPort), TEMPORAL_UI_PORT: String(place.uiPort),
     GATEHOUSE_DATA_DIR: place.dataDir, GATEHOUSE_ADMIN_TOKEN: place.adminToken, GATEHOUSE_ALLOW_INSECURE_TENANT_URLS: 'true',
   });
-  // detached: a new process group (and session) led by the supervisor, inherited by all it starts.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // detached: a new process group led by the supervisor, inherited by all it starts.
+  const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env, detached: true });
   const pgid = child.pid;
-  if (pgid === undefined) throw new Error('could not start the stack');
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
-    }
-  };
-  // Always drained: a full pipe would block the stack's logging.
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  const exit = once(child, 'exit').then(() => {
-    exited = true;
-  });
 
   const killGroup = async () => {
     try {
@@ -113,7 +86,7 @@ export async function launchStack(repoRoot: string, place: StackPlace): Promise<
     } catch {
       // The group is already gone.
     }
-    await exit;
+    await child.exited;
     const deadline = Date.now() + 10_000;
     while (livingMembers(pgid).length > 0) {
       if (Date.now() > deadline) throw new Error(`processes ${livingMembers(pgid).join(', ')} of the stack survived SIGKILL`);
@@ -123,11 +96,11 @@ export async function launchStack(repoRoot: string, place: StackPlace): Promise<
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await healthy(place.apiUrl))) {
-    if (exited || Date.now() > deadline) {
+    if (child.hasExited() || Date.now() > deadline) {
       await killGroup();
-      throw new Error(`the stack did not become ready (${exited ? 'it exited' : 'timed out'}); its last output:\n${lines.join('\n')}`);
+      throw new Error(`the stack did not become ready (${child.hasExited() ? 'it exited' : 'timed out'}); its last output:\n${child.tail().join('\n')}`);
     }
     await sleep(100);
   }
-  return { pgid, readyAt: Date.now(), tail: () => [...lines], killGroup };
+  return { pgid, readyAt: Date.now(), tail: child.tail, killGroup };
 }
