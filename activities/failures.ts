@@ -12,8 +12,7 @@ import type { ActivityDeps } from './deps';
 import { RateLimitedError, rateLimitedFailure } from '../ratelimit';
 import { TenantConfigError } from '../tenancy/tenant-context';
 import { UnsafeUrlError } from '../tenancy/url-guard';
-
-const retryableSlackErrors = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+import { retryableSlackErrors } from './transient-retry';
 
 function isSlackError(err: unknown): err is { code: string; data?: { error?: string }; retryAfter?: number; message: string } {
   return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string'

@@ -1,15 +1,82 @@
 /**
  * No self-approval: the incident's caller and whoever opened it may not approve its triage.
- * ServiceNow and Slack identities are matched by e-mail address (Slack's users.info needs the
- * users:read.email scope; without an address an approver cannot be matched and stays eligible).
+ * ServiceNow and Slack identities are matched by e-mail address. The check fails closed: a
+ * lookup that keeps failing throws (the activity is retried) rather than leaving the approver
+ * eligible; an approver Slack gives no address for is excluded, or — when the tenant's policy
+ * says `identityCheck.unverifiedApprovers: flag` — kept but flagged; a requester with no
+ * address is reported, so the request can say that self-approval could not be checked.
  */
 import type { WebClient } from '@slack/web-api';
 import type { ServiceNowClient } from '../connectors/servicenow/client';
+import type { UnverifiedApproverMode } from '../policy/policy-document';
 import type { ExcludedApprover } from '../triage/types';
-import { identityCache, type IdentityCache } from './identity-cache';
+import { lookupApproverEmail, type SlackUserDirectory } from './approver-identity';
+import type { IdentityCache } from './identity-cache';
+import { lookupRequesterEmail } from './requester-identity';
+import type { RetryOptions } from './transient-retry';
 
-export async function findSelfApprovers(input: {
+export interface SelfApprovalCheckInput {
   /** Keys the cached addresses: the same ids mean different people in different tenants. */
+  tenantId: string;
+  /**
+   * The incident's requesters as ServiceNow knows them (see lookupRequesterEmail): an address,
+   * or the problem that left them without one. Neither: there is no such requester.
+   */
+  requesters: ReadonlyArray<{ role: string; email?: string; problem?: string }>;
+  /** Everyone who could decide, escalation approvers included. */
+  approvers: readonly string[];
+  slack: SlackUserDirectory;
+  /** The tenant policy's `identityCheck.unverifiedApprovers`. */
+  unverifiedApprovers: UnverifiedApproverMode;
+  cache?: IdentityCache;
+  retry?: RetryOptions;
+}
+
+export interface SelfApprovalCheck {
+  /** Approvers who may not decide: requesters, and (policy `exclude`) anyone unverified. */
+  excluded: ExcludedApprover[];
+  /** Policy `flag`: approvers left eligible although their identity could not be verified. */
+  flagged: Array<{ approver: string; reason: string }>;
+  /** Requesters nobody could be matched against, so self-approval was not checked for them. */
+  unverifiedRequesters: Array<{ role: string; reason: string }>;
+}
+
+export async function checkSelfApproval(input: SelfApprovalCheckInput): Promise<SelfApprovalCheck> {
+  const unverifiedRequesters = input.requesters
+    .filter((r) => !r.email && r.problem)
+    .map((r) => ({ role: r.role, reason: `the incident's ${r.role} ${r.problem}; self-approval could not be checked` }));
+  const rolesByEmail = new Map<string, string[]>();
+  for (const { role, email } of input.requesters) {
+    if (!email) continue;
+    const key = email.trim().toLowerCase();
+    rolesByEmail.set(key, [...(rolesByEmail.get(key) ?? []), role]);
+  }
+  const result: SelfApprovalCheck = { excluded: [], flagged: [], unverifiedRequesters };
+  // With no requester address there is nobody an approver could turn out to be: asking Slack
+  // about them would change nothing (the request is flagged through unverifiedRequesters).
+  if (rolesByEmail.size === 0) return result;
+
+  const approvers = [...new Set(input.approvers)];
+  const identities = await Promise.all(approvers.map((approver) =>
+    lookupApproverEmail(input.slack, approver, { tenantId: input.tenantId, cache: input.cache, retry: input.retry })));
+  approvers.forEach((approver, i) => {
+    const identity = identities[i]!;
+    if (identity.problem !== undefined) {
+      const entry = { approver, reason: `identity could not be verified: ${identity.problem}` };
+      (input.unverifiedApprovers === 'flag' ? result.flagged : result.excluded).push(entry);
+      return;
+    }
+    const roles = rolesByEmail.get(identity.email.toLowerCase());
+    if (roles) result.excluded.push({ approver, reason: `no self-approval: this approver is the incident's ${[...new Set(roles)].join(' and ')}` });
+  });
+  return result;
+}
+
+/**
+ * @deprecated The former signature, kept until its caller moves to {@link checkSelfApproval}:
+ * looks the requesters up itself and applies the default policy (unverified approvers excluded).
+ */
+export async function findSelfApprovers(input: {
   tenantId: string;
   serviceNow: ServiceNowClient;
   slack: WebClient;
@@ -17,20 +84,10 @@ export async function findSelfApprovers(input: {
   approvers: readonly string[];
   cache?: IdentityCache;
 }): Promise<ExcludedApprover[]> {
-  const cache = input.cache ?? identityCache;
-  const emails = new Map<string, string>();
-  for (const requester of input.requesters.filter((r) => r.sysId)) {
-    const email = await cache.email(`${input.tenantId}:servicenow:${requester.sysId}`, async () => (await input.serviceNow.getUser(requester.sysId)).email || undefined)
-      .catch(() => undefined);
-    if (email) emails.set(email.toLowerCase(), requester.role);
+  const requesters = [];
+  for (const { role, sysId } of input.requesters.filter((r) => r.sysId)) {
+    requesters.push({ role, ...(await lookupRequesterEmail(input.serviceNow, sysId, { tenantId: input.tenantId, cache: input.cache })) });
   }
-  if (emails.size === 0) return [];
-  const excluded: ExcludedApprover[] = [];
-  for (const approver of input.approvers) {
-    const email = (await cache.email(`${input.tenantId}:slack:${approver}`, async () => (await input.slack.users.info({ user: approver })).user?.profile?.email)
-      .catch(() => undefined))?.toLowerCase();
-    const role = email ? emails.get(email) : undefined;
-    if (role) excluded.push({ approver, reason: `no self-approval: this approver is the incident's ${role}` });
-  }
-  return excluded;
+  const check = await checkSelfApproval({ ...input, requesters, unverifiedApprovers: 'exclude' });
+  return check.excluded;
 }

@@ -1,7 +1,8 @@
 /**
  * A tenant's policy document: who may approve what, how many must agree, how long a request
  * waits, reminders and escalation, per-action overrides, owner approvals for actions that are
- * blocked by default, and shadow mode. Versioned (`schemaVersion`) and stored as revisions.
+ * blocked by default, shadow mode, and how the self-approval check treats approvers it cannot
+ * identify. Versioned (`schemaVersion`) and stored as revisions.
  */
 import { z } from 'zod';
 
@@ -40,6 +41,19 @@ export const actionOverrideSchema = z.object({
   ownerApproval: ownerApprovalSchema.optional(),
 });
 
+/**
+ * What to do with an approver whose identity the self-approval check cannot verify (Slack gives
+ * no e-mail address for them: none in the profile, unknown user, the app lacks users:read.email).
+ * `exclude` (the default) takes them off the request with the reason; `flag` keeps them
+ * eligible but the request shows the warning, for workspaces that hide e-mail addresses.
+ */
+export const unverifiedApproverModes = ['exclude', 'flag'] as const;
+export type UnverifiedApproverMode = (typeof unverifiedApproverModes)[number];
+
+export const identityCheckSchema = z.object({
+  unverifiedApprovers: z.enum(unverifiedApproverModes).default('exclude'),
+});
+
 export const riskTiers = ['low', 'medium', 'high'] as const;
 export type RiskTier = (typeof riskTiers)[number];
 
@@ -52,6 +66,8 @@ export const policyDocumentSchema = z
     actions: z.record(z.string().min(1), actionOverrideSchema).default({}),
     /** Connector ids in shadow mode: the flow runs, external writes are recorded, not executed. */
     shadowConnectors: z.array(z.string().min(1)).default([]),
+    /** The self-approval check's handling of approvers it cannot identify (documents stored before it existed get the default). */
+    identityCheck: identityCheckSchema.default({ unverifiedApprovers: 'exclude' }),
   })
   .superRefine((doc, ctx) => {
     for (const tier of riskTiers) {

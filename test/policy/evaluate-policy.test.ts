@@ -85,4 +85,11 @@ describe('policy engine', () => {
     assert.match(JSON.stringify(quorum.error?.issues), /quorum 2 is larger/);
     assert.equal(defaultPolicy(['U0A1'], 600).tiers.high.timeoutSeconds, 600);
   });
+
+  it('excludes approvers the self-approval check cannot identify unless the policy says flag; older documents get the default', () => {
+    assert.equal(policy().identityCheck.unverifiedApprovers, 'exclude', 'a document stored before the setting existed');
+    assert.equal(defaultPolicy(['U0A1'], 600).identityCheck.unverifiedApprovers, 'exclude');
+    assert.equal(policy({ identityCheck: { unverifiedApprovers: 'flag' } }).identityCheck.unverifiedApprovers, 'flag');
+    assert.equal(policyDocumentSchema.safeParse({ ...base, identityCheck: { unverifiedApprovers: 'allow' } }).success, false);
+  });
 });
