@@ -6,6 +6,7 @@ import express, { Router } from 'express';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
+import { appendAudit } from '../../db/audit-repo';
 import { getInstall, listInstalls, upsertPendingInstall } from '../../db/installs-repo';
 import { putSecret } from '../../db/secrets-repo';
 import { getTenantBySlug } from '../../db/tenants-repo';
@@ -19,6 +20,7 @@ import type { installConnector } from '../../workflows/install-connector';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { installReviewRefusal } from './install-review-refusal';
 
 const installSchema = z.object({
   requestedBy: z.string().min(1).max(200),
@@ -108,6 +110,16 @@ export function marketplaceRouter(deps: ApiDeps): Router {
   router.post('/admin/tenants/:slug/connectors/:connectorId/install/review', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
     const body = parseOr422(reviewSchema, req.body ?? {}, 'invalid review');
+    const install = await getInstall(deps.pool, tenant.id, req.params.connectorId);
+    const refusal = installReviewRefusal(req.params.connectorId, install, body);
+    if (refusal?.code === 'self_review') {
+      // A requester approving their own install is a separation-of-duties attempt: on the record.
+      await appendAudit(deps.pool, {
+        tenantId: tenant.id, workflowId: install?.workflowId ?? null, type: 'connector.install_review_refused', outcome: 'refused',
+        actor: body.reviewer, detail: { connectorId: req.params.connectorId, reason: 'self-approval', channel: 'api' },
+      });
+    }
+    if (refusal) throw refusal;
     try {
       await deps.temporal.workflow.getHandle(installWorkflowId(tenant.slug, req.params.connectorId)).signal(reviewInstallSignal, body);
     } catch (err) {

@@ -50,7 +50,7 @@ describe('marketplace', { concurrency: false }, () => {
     assert.match(String((wrong.body.error as { message: string }).message), /servicenow_password/);
   });
 
-  it('installs Slack after review: permissions and risk shown, requester cannot self-approve, healthcheck, actions enabled', async () => {
+  it('installs Slack after review: permissions and risk shown, requester cannot self-approve (refused by the API), healthcheck, actions enabled', async () => {
     const started = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install', { requestedBy: 'alice@acme' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const pending = await installState('slack', (v) => v.state?.status === 'pending_review');
@@ -58,10 +58,21 @@ describe('marketplace', { concurrency: false }, () => {
     assert.ok(pending.state?.review?.riskLevel);
     assert.equal(pending.install.status, 'pending_review');
 
-    await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'alice@acme', decision: 'approve' });
-    await installState('slack', (v) => (v.state?.refusedReviews.length ?? 0) === 1);
-    await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    // The requester's own approval is answered as refused, with why, and never reaches the run.
+    const self = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'Alice@acme', decision: 'approve' });
+    assert.equal(self.status, 403, JSON.stringify(self.body));
+    assert.deepEqual(self.body.error, { code: 'self_review', message: 'the requester cannot approve their own install' });
+    const approved = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    assert.equal(approved.status, 202, JSON.stringify(approved.body));
     const enabled = await installState('slack', (v) => v.install.status === 'enabled');
+    assert.deepEqual(enabled.state?.refusedReviews, [], 'the refused review was answered by the API, not left to the run');
+    // Nothing is waiting for review any more: a late review is refused with the reason.
+    const late = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'carol@acme', decision: 'reject' });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    assert.equal((late.body.error as { code: string }).code, 'not_pending_review');
+    assert.match((late.body.error as { message: string }).message, /not waiting for review \(it is enabled\)/);
+    const none = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    assert.equal(none.status, 404);
     assert.equal(enabled.state?.healthcheck?.ok, true, enabled.state?.healthcheck?.detail);
     assert.ok(enabled.install.enabledActions.includes('slack.users.info'));
     const types = (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).map((e) => e.type);
