@@ -204,6 +204,18 @@ describe('GitHub simulator', () => {
       assert.equal((await call('GET', '/repos/acme/widgets/pulls', { auth: `token ${tok}` })).status, 401, 'revoked');
     });
 
+    it('revokes the token a request presents with DELETE /installation/token (204, refused afterwards)', async () => {
+      const tok = await token();
+      const other = await token();
+      const revoked = await call('DELETE', '/installation/token', { auth: `token ${tok}` });
+      assert.equal(revoked.status, 204);
+      assert.equal(revoked.body, undefined, 'No Content');
+      assert.equal((await call('GET', '/installation/repositories', { auth: `token ${tok}` })).status, 401, 'the revoked token');
+      assert.equal((await call('DELETE', '/installation/token', { auth: `token ${tok}` })).status, 401, 'revoking twice');
+      assert.equal((await call('GET', '/installation/repositories', { auth: `token ${other}` })).status, 200, 'other tokens live on');
+      assert.equal((await call('DELETE', '/installation/token', { auth: appJwt() })).status, 401, 'an app JWT cannot revoke');
+    });
+
     it('lists the repositories a token can see', async () => {
       const answer = await call('GET', '/installation/repositories', { auth: `token ${await token()}` });
       assert.equal(field(answer.body, 'total_count'), 1);

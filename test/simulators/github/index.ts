@@ -1,7 +1,7 @@
 /**
  * GitHub simulator: a local HTTP server speaking GitHub's REST wire format for a GitHub App
- * (wire reference §3) — app JWT and installation-token auth, pull requests, issues, contents,
- * rate limits — with direct seeding, fault injection, and a webhook sender for tests.
+ * (wire reference §3) — app JWT and installation-token auth (and its revocation), pull requests,
+ * issues, contents, rate limits — with direct seeding, fault injection, and a webhook sender for tests.
  */
 import { FaultQueue } from './faults';
 import { RateLimiter } from './rate-limiter';

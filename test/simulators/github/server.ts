@@ -10,6 +10,7 @@ import { identify } from './identity';
 import type { RateLimiter } from './rate-limiter';
 import { rateLimitRoutes } from './rate-limit-routes';
 import { repoRoutes } from './repo-routes';
+import { tokenRoutes } from './token-routes';
 import { contextOf } from './request-context';
 import type { RequestCounter } from '../shared/request-counter';
 import { sendError } from './respond';
@@ -94,6 +95,7 @@ export function createApp(parts: SimulatorParts): Express {
   app.use(appRoutes(parts.store, parts.tokens));
   app.use(contentsRoutes(parts.store));
   app.use(repoRoutes(parts.store));
+  app.use(tokenRoutes(parts.tokens));
   app.use((_req, res) => sendError(res, notFound()));
   // Four parameters: that is how express recognises an error handler.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, errorForException(err)));
