@@ -1,7 +1,7 @@
 /**
  * All activities, built from injected dependencies. The workflow imports only the type.
  */
-import { createApplyApprovedWrites } from './apply-approved-writes';
+import { createActionActivities } from './action-activities';
 import type { ActivityDeps } from './deps';
 import { createMarketplaceActivities } from './marketplace-activities';
 import { createPlanRevert } from './plan-revert';
@@ -15,7 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     planTriage: createPlanTriage(deps),
     planRevert: createPlanRevert(deps),
-    applyApprovedWrites: createApplyApprovedWrites(deps),
+    ...createActionActivities(deps),
     recordAudit: createRecordAudit(deps),
     ...createSlackMessageActivities(deps),
     ...createMarketplaceActivities(deps),

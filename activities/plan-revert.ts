@@ -1,13 +1,13 @@
 /**
  * Plans the revert of one triage run: reads the incident as it is now, pairs it with what the
  * run wrote (write_log), proposes putting back each field still holding the written value, and
- * hands the proposal to the shared approval planning — without the person who asked for the
- * revert among the approvers.
+ * hands the actions to the action runtime — without the person who asked for the revert among
+ * the approvers.
  */
 import { listWrites } from '../db/write-log-repo';
 import { proposeRevert } from '../triage/propose-revert';
 import type { RevertTarget, TriagePlan } from '../triage/types';
-import { loadIncidentContext, planApproval } from './approval-plan';
+import { loadIncidentContext } from './approval-plan';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 
@@ -22,16 +22,13 @@ export interface PlanRevertInput {
 export function createPlanRevert(deps: ActivityDeps) {
   return async function planRevert(input: PlanRevertInput): Promise<TriagePlan> {
     return withFailureMapping(async () => {
-      const { tenant, serviceNow, incident } = await loadIncidentContext(deps, input.tenantId, input.sysId);
+      const context = await loadIncidentContext(deps, input.tenantId, input.sysId, input.runKey);
       const rows = await listWrites(deps.pool, { tenantId: input.tenantId, workflowId: input.target.workflowId, runId: input.target.runId });
-      const groupNames = new Map(tenant.settings.routing.rules.flatMap((r) =>
+      const labels = Object.fromEntries(context.tenant.settings.routing.rules.flatMap((r) =>
         r.set.assignmentGroup && r.set.assignmentGroupName ? [[r.set.assignmentGroup, r.set.assignmentGroupName] as const] : []));
-      const { proposals, leftAlone } = proposeRevert({
-        incident, rows, target: input.target, key: input.runKey,
-        labelFor: (field, value) => (field === 'assignment_group' ? groupNames.get(value) : undefined),
-      });
-      const plan = await planApproval({
-        deps, tenant, serviceNow, incident, proposals,
+      const { calls, leftAlone } = proposeRevert({ incident: context.incident, rows, target: input.target, labels });
+      const plan = await context.plan({
+        calls, purpose: 'revert of the triage', reason: input.target.reason,
         alsoExcluded: [{ approver: input.target.requestedBy, reason: 'asked for this revert' }],
       });
       return { ...plan, revertOf: input.target, leftAlone };

@@ -7,7 +7,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { serviceNowConnectorId } from '../connectors/servicenow/actions';
+import { serviceNowConnector } from '../connectors/servicenow/definition';
 import {
   listChangedIncidents, shiftGlideDateTime, toGlideDateTime, type ChangedIncident,
 } from '../connectors/servicenow/list-changed-incidents';
@@ -129,7 +129,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
     /** Reads one page of changes after `position`, handles each, then advances the watermark. */
     async reconcilePage(input: ReconcilePageInput): Promise<ReconcilePageResult> {
       return withFailureMapping(async () => {
-        requireVerified(deps, serviceNowConnectorId);
+        requireVerified(deps, serviceNowConnector.connectorId);
         const tenant = await loadTenant(deps, input.tenantId);
         const serviceNow = await serviceNowClientFor(deps, tenant);
         const stored = await getWatermark(deps.pool, tenant.id, serviceNowIncidentSource);

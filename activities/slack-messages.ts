@@ -4,8 +4,11 @@
  */
 import { approvalRequestBlocks, approvalRequestText, outcomeBlocks, outcomeText } from '../connectors/slack/approval-message';
 import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
-import type { ActionWriteResult, ApprovalMessageRef, RunStatus, TriagePlan, TriageState } from '../triage/types';
-import { appendAuditEvents } from '../db/audit-repo';
+import type { ActionWriteResult, ApprovalMessageRef, RunStatus, RunPlan, TriageState } from '../triage/types';
+import { Context } from '@temporalio/activity';
+import { closeApprovalRequest, openApprovalRequest } from '../db/approval-requests-repo';
+import { appendAuditEventsWith, inTransaction } from '../db/audit-repo';
+import { approvalRequestRow, closedRequestStatus } from './approval-request-record';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
 import { toAuditEvents, type RunAuditEvent } from './run-audit';
@@ -14,7 +17,7 @@ export interface PostApprovalRequestInput {
   tenantId: string;
   workflowId: string;
   requestId: string;
-  plan: TriagePlan;
+  plan: RunPlan;
   expiresAt: string;
   /** Recorded once the message is posted (see run-audit.ts). */
   audit?: RunAuditEvent[];
@@ -26,8 +29,10 @@ export interface FinishApprovalMessageInput {
   /** The run, for the revert button of a completed triage (absent in runs started before it existed). */
   runId?: string;
   message: ApprovalMessageRef;
-  plan: TriagePlan;
+  plan: RunPlan;
   status: RunStatus;
+  /** The request being answered; absent: the workflow's latest open request. */
+  requestId?: string;
   detail: string;
   decision?: TriageState['decision'];
   writes: ActionWriteResult[];
@@ -47,7 +52,8 @@ export interface NudgeApproversInput {
   message: ApprovalMessageRef;
   kind: 'reminder' | 'escalation';
   approvers: string[];
-  incidentNumber: string;
+  /** What waits, in words: "triage of INC0010001". */
+  about: string;
 }
 
 export function createSlackMessageActivities(deps: ActivityDeps) {
@@ -62,7 +68,12 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
         unfurl_links: false,
       });
       if (!posted.channel || !posted.ts) throw new Error('Slack accepted the message but returned no channel/ts');
-      await appendAuditEvents(deps.pool, toAuditEvents(input.tenantId, input.workflowId, input.audit));
+      // The request and its audit events are on record together: the admin API judges decisions from the row.
+      const request = approvalRequestRow(input, Context.current().info.workflowExecution?.runId ?? null);
+      await inTransaction(deps.pool, async (client) => {
+        await appendAuditEventsWith(client, toAuditEvents(input.tenantId, input.workflowId, input.audit));
+        await openApprovalRequest(client, request);
+      });
       return { channel: posted.channel, ts: posted.ts };
     });
   }
@@ -78,7 +89,10 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
         text: outcomeText(input.plan, input.status, input.detail),
         blocks: outcomeBlocks({ ...input, auditUrl: deps.auditLinks.urlFor(input.workflowId) }),
       });
-      await appendAuditEvents(deps.pool, toAuditEvents(input.tenantId, input.workflowId, input.audit));
+      await inTransaction(deps.pool, async (client) => {
+        await appendAuditEventsWith(client, toAuditEvents(input.tenantId, input.workflowId, input.audit));
+        await closeApprovalRequest(client, input.workflowId, input.requestId, closedRequestStatus(input.status));
+      });
     });
   }
 
@@ -102,8 +116,8 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
       const slack = await slackClientFor(deps, tenant);
       const who = input.approvers.map((a) => `<@${a}>`).join(' ');
       const text = input.kind === 'reminder'
-        ? `Reminder: the triage of ${input.incidentNumber} is still waiting for a decision. ${who}`
-        : `Escalated: nobody has decided the triage of ${input.incidentNumber} yet, so it now also goes to ${who}.`;
+        ? `Reminder: the ${input.about} is still waiting for a decision. ${who}`
+        : `Escalated: nobody has decided the ${input.about} yet, so it now also goes to ${who}.`;
       await slack.chat.postMessage({ channel: input.message.channel, thread_ts: input.message.ts, text });
     });
   }

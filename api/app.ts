@@ -12,7 +12,7 @@ import { policyRouter } from './admin/policy-routes';
 import { metricsRouter } from './admin/metrics-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
-import { builtinCatalogue } from '../connectors/builtin-catalogue';
+import { registryCatalogue } from '../connectors/registry-catalogue';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
 import { slackInteractivityRouter } from './slack/interactivity-route';
@@ -38,7 +38,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(runsRouter(deps));
   app.use(metricsRouter(deps));
   app.use(auditRouter(deps));
-  app.use(policyRouter(deps, deps.catalogue ?? builtinCatalogue()));
+  app.use(policyRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } }));
   app.use(errorHandler(deps.logger));
   return app;

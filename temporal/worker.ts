@@ -5,11 +5,10 @@
 import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import { heartbeatInterceptor } from './activity-heartbeats';
-
-export const workflowsPath = require.resolve('../workflows');
+import { workflowEntryPath } from './workflow-entry';
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ workflowsPath: workflowEntryPath(), logger: new DefaultLogger('WARN') });
 }
 
 export interface WorkerOptions {
@@ -27,6 +26,6 @@ export function createGatehouseWorker(opts: WorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     interceptors: { activity: [heartbeatInterceptor] },
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowEntryPath() }),
   });
 }

@@ -1,59 +1,50 @@
 /**
- * Turns an incident and the routing rule it matched into the exact writes an approver will see.
- * Only fields that would actually change are proposed; an already-triaged incident yields none.
+ * Turns an incident and the routing rule it matched into the actions the triage run asks for:
+ * the assignment, the classification and a work note saying why — only for fields that would
+ * actually change, so an already-triaged incident yields none. What each action changes, from
+ * what, is read by the actions' previews when the plan is made.
  */
-import { priorityFor, priorityLabels, type Incident } from '../connectors/servicenow/incident';
+import type { ActionCall } from '../action-runtime/plan-types';
+import type { Incident, IncidentFieldName } from '../connectors/servicenow/incident';
 import type { RoutingRule } from './routing-rules';
-import type { FieldChange, TriageActionId } from './types';
 
-export interface ProposedWrite {
-  actionId: TriageActionId;
-  changes: FieldChange[];
+function differs(incident: Incident, field: IncidentFieldName, to: string | undefined): to is string {
+  return to !== undefined && incident.fields[field] !== to;
 }
 
-function change(incident: Incident, field: keyof Incident['fields'], to: string | undefined, toLabel?: string): FieldChange[] {
-  if (to === undefined || incident.fields[field] === to) return [];
-  return [{ field, from: incident.fields[field], to, ...(toLabel ? { toLabel } : {}) }];
+function describe(changes: Array<[string, string, string | undefined]>): string {
+  return changes.map(([field, from, to]) => `${field.replace(/_/g, ' ')}: ${from || '(empty)'} → ${to}`).join('; ');
 }
 
-/** The text marker that lets a retried write find the note its run already added. */
-export function workNoteMarker(key: string): string {
-  return `[gatehouse:${key}]`;
-}
-
-function describe(changes: FieldChange[]): string {
-  return changes
-    .map((c) => `${c.field.replace(/_/g, ' ')}: ${c.fromLabel ?? (c.from || '(empty)')} → ${c.toLabel ?? c.to}`)
-    .join('; ');
-}
-
-export function proposeChanges(incident: Incident, rule: RoutingRule, key: string): ProposedWrite[] {
+export function proposeChanges(incident: Incident, rule: RoutingRule): ActionCall[] {
   const set = rule.set;
-  const assignment = [
-    ...change(incident, 'assignment_group', set.assignmentGroup, set.assignmentGroupName),
-    ...change(incident, 'assigned_to', set.assignedTo),
-  ];
-  const classification = [
-    ...change(incident, 'category', set.category),
-    ...change(incident, 'subcategory', set.subcategory),
-    ...change(incident, 'impact', set.impact),
-    ...change(incident, 'urgency', set.urgency),
-  ];
-  const newPriority = priorityFor(set.impact ?? incident.fields.impact, set.urgency ?? incident.fields.urgency);
-  if (newPriority && newPriority !== incident.fields.priority && (set.impact || set.urgency)) {
-    classification.push({
-      field: 'priority', from: incident.fields.priority, to: newPriority, derived: true,
-      fromLabel: priorityLabels[incident.fields.priority] ?? incident.fields.priority,
-      toLabel: priorityLabels[newPriority] ?? newPriority,
-    });
-  }
-  const writes: ProposedWrite[] = [];
-  if (assignment.length) writes.push({ actionId: 'servicenow.incident.update_assignment', changes: assignment });
-  if (classification.some((c) => !c.derived)) writes.push({ actionId: 'servicenow.incident.update_classification', changes: classification });
-  if (writes.length === 0) return writes;
+  const sysId = incident.sysId;
+  const said: Array<[string, string, string | undefined]> = [];
+  const calls: ActionCall[] = [];
 
-  const summary = writes.map((w) => describe(w.changes)).join('; ');
-  const note = `Gatehouse triage (rule "${rule.name}"): ${summary}. Applied after approval in Slack. ${workNoteMarker(key)}`;
-  writes.push({ actionId: 'servicenow.incident.add_work_note', changes: [{ field: 'work_notes', from: '', to: note }] });
-  return writes;
+  const assignment = {
+    ...(differs(incident, 'assignment_group', set.assignmentGroup) ? { assignmentGroup: set.assignmentGroup } : {}),
+    ...(differs(incident, 'assigned_to', set.assignedTo) ? { assignedTo: set.assignedTo } : {}),
+  };
+  if (Object.keys(assignment).length) {
+    const labels = set.assignmentGroup && set.assignmentGroupName ? { [set.assignmentGroup]: set.assignmentGroupName } : undefined;
+    calls.push({ actionId: 'servicenow.incident.update_assignment', input: { sysId, ...assignment, ...(labels ? { labels } : {}) } });
+    if (assignment.assignmentGroup) said.push(['assignment_group', incident.fields.assignment_group, set.assignmentGroupName ?? set.assignmentGroup]);
+    if (assignment.assignedTo) said.push(['assigned_to', incident.fields.assigned_to, set.assignedTo]);
+  }
+
+  const classification: Record<string, string> = {};
+  for (const [key, field] of [['category', 'category'], ['subcategory', 'subcategory'], ['impact', 'impact'], ['urgency', 'urgency']] as const) {
+    const to = set[key];
+    if (differs(incident, field, to)) {
+      classification[key] = to;
+      said.push([field, incident.fields[field], to]);
+    }
+  }
+  if (Object.keys(classification).length) calls.push({ actionId: 'servicenow.incident.update_classification', input: { sysId, ...classification } });
+  if (calls.length === 0) return calls;
+
+  const note = `Gatehouse triage (rule "${rule.name}"): ${describe(said)}. Applied after approval in Slack.`;
+  calls.push({ actionId: 'servicenow.incident.add_work_note', input: { sysId, note } });
+  return calls;
 }

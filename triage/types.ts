@@ -2,38 +2,11 @@
  * Shapes that cross the workflow boundary (workflow input, activity inputs/outputs, query
  * results). Plain data only: they travel through Temporal payloads, so no secrets, ever.
  */
-import type { ApprovalRequirement } from '../policy/evaluate-policy';
-import type { PolicyVerdict } from '../policy/verdict';
+import type { ActionPlan, ActionWriteResult, ExcludedApprover, WriteOutcome } from '../action-runtime/plan-types';
 
-export type TriageActionId =
-  | 'servicenow.incident.update_assignment'
-  | 'servicenow.incident.update_classification'
-  | 'servicenow.incident.add_work_note';
-
-/** One field a write would change, with the value the approver saw. */
-export interface FieldChange {
-  field: string;
-  from: string;
-  to: string;
-  /** Human-readable forms for Slack (e.g. a group name for a sys_id), when known. */
-  fromLabel?: string;
-  toLabel?: string;
-  /** Shown to the approver but not written: it follows from other fields (priority from impact × urgency). */
-  derived?: boolean;
-}
-
-export interface ProposedAction {
-  actionId: TriageActionId;
-  title: string;
-  changes: FieldChange[];
-  policy: PolicyVerdict & { rule: string; shadow: boolean };
-}
-
-/** An approver the policy names but who may not decide this request, and why. */
-export interface ExcludedApprover {
-  approver: string;
-  reason: string;
-}
+export type {
+  ActionPlan, ActionWriteResult, ApprovalSubject, ExcludedApprover, FieldChange, FieldWriteResult, FlaggedApprover, ProposedAction, WriteOutcome,
+} from '../action-runtime/plan-types';
 
 export interface IncidentSummary {
   sysId: string;
@@ -65,23 +38,18 @@ export interface FieldLeftAlone {
   writtenValue: string;
 }
 
-export interface TriagePlan {
+/** A triage or revert plan: the shared action plan, plus what only these runs know. */
+export interface TriagePlan extends ActionPlan {
   incident: IncidentSummary;
   ruleName?: string;
   /** Set when the plan undoes an earlier triage run rather than triaging the incident. */
   revertOf?: RevertTarget;
   /** For a revert: fields the triage run wrote that the revert does not touch. */
   leftAlone?: FieldLeftAlone[];
-  actions: ProposedAction[];
-  /**
-   * Who decides (approvers already exclude the incident's caller and opener), how many must
-   * agree, how long the request waits, reminder and escalation — from the tenant's policy.
-   */
-  approval: ApprovalRequirement;
-  excludedApprovers: ExcludedApprover[];
-  /** Revision of the tenant policy the plan was made under (0 = the default policy). */
-  policyRevision: number;
 }
+
+/** The plan of any approval run: the action plan, with a triage's or revert's extras when it is one. */
+export type RunPlan = ActionPlan & Partial<Pick<TriagePlan, 'incident' | 'ruleName' | 'revertOf' | 'leftAlone'>>;
 
 /** What the ServiceNow webhook told us; validated again inside the workflow. */
 export interface TriageTrigger {
@@ -130,23 +98,6 @@ export interface DecisionInput {
   reason?: string;
 }
 
-export type WriteOutcome = 'applied' | 'already_applied' | 'skipped_stale' | 'shadow' | 'no_change';
-
-export interface FieldWriteResult {
-  field: string;
-  before: string;
-  after: string;
-  outcome: Exclude<WriteOutcome, 'no_change'>;
-  /** For skipped_stale: the value a human put there after the approval was requested. */
-  currentValue?: string;
-}
-
-export interface ActionWriteResult {
-  actionId: TriageActionId;
-  outcome: WriteOutcome;
-  fields: FieldWriteResult[];
-}
-
 export type RunStatus =
   | 'received'
   | 'planning'
@@ -189,7 +140,7 @@ export interface TriageState {
   tenantSlug: string;
   incidentNumber: string;
   requestId?: string;
-  plan?: TriagePlan;
+  plan?: RunPlan;
   approvalMessage?: ApprovalMessageRef;
   decision?: Decision;
   /** Distinct approvals so far (quorum counting). */

@@ -1,18 +1,20 @@
 /**
- * From a plan to written changes, shared by triage and revert runs: refuse what policy blocks
- * or nobody may approve, post the request in Slack, wait for the decision, write each approved
- * action (idempotent activities) and replace the request with the outcome. Workflow code.
+ * From a plan to done, shared by every approval run (triage, revert, and workflows written on
+ * the action runtime): refuse what policy blocks or nobody may approve; run at once what the
+ * policy allows without approval; otherwise post the request in Slack, wait for the decision,
+ * execute the approved actions (one step, idempotent) and replace the request with the outcome.
+ * Workflow code.
  */
 import { allHandlersFinished, condition, log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RunAuditEvent } from '../activities/run-audit';
-import type { ActionWriteResult, DecisionInput, RunStatus, TriagePlan, TriageResult } from '../triage/types';
+import type { ActionWriteResult, DecisionInput, RunPlan, RunStatus, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal } from './messages';
 import { reads, steps } from './run-activities';
 import type { RunBookkeeping } from './run-bookkeeping';
 
 /** Returns the run's result; throws only when an activity gave up (the caller records the failure). */
-export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, run: RunBookkeeping): Promise<TriageResult> {
+export async function seekApprovalAndWrite(tenantId: string, plan: RunPlan, run: RunBookkeeping): Promise<TriageResult> {
   const result = await approveAndWrite(tenantId, plan, run);
   // Late clicks being answered (notifyRefusedDecision) are let finish before the run closes.
   await Promise.all(run.sideWork);
@@ -20,7 +22,16 @@ export async function seekApprovalAndWrite(tenantId: string, plan: TriagePlan, r
   return result;
 }
 
-async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookkeeping): Promise<TriageResult> {
+/** What an approved plan did, in words: "ServiceNow updated". */
+function doneText(plan: RunPlan): string {
+  if (plan.revertOf) return 'the triage changes were reverted in ServiceNow';
+  const written = [...new Set(plan.actions.filter((a) => a.kind === 'write').map((a) => connectorNames[a.connectorId] ?? a.connectorId))];
+  return written.length ? `${written.join(' and ')} updated` : 'done';
+}
+
+const connectorNames: Record<string, string> = { servicenow: 'ServiceNow', slack: 'Slack', github: 'GitHub' };
+
+async function approveAndWrite(tenantId: string, plan: RunPlan, run: RunBookkeeping): Promise<TriageResult> {
   const { workflowId, runId } = workflowInfo();
   const { state, audit } = run;
   const runnable = plan.actions.filter((a) => a.policy.decision !== 'blocked');
@@ -28,6 +39,16 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
     await audit('run.blocked', 'blocked', { reasons: plan.actions.map((a) => a.policy.reason) });
     return run.finish('blocked', 'every proposed action is blocked by policy');
   }
+  if (runnable.every((a) => a.policy.decision === 'allow')) {
+    // Nothing here needs a person (reads, or writes the tenant allowed): run them now.
+    run.setStatus('writing');
+    const results = await steps.executeActions({ tenantId, workflowId, runId, planKey: plan.planKey, actions: runnable, approver: 'policy' });
+    state.writes.push(...results);
+    return run.finish('completed', `allowed by policy without approval; ${doneText(plan)}`);
+  }
+  // A later plan of the same run starts its approval afresh.
+  Object.assign(state, { decision: undefined, approvals: [], escalated: false, remindersSent: 0 });
+  setHandler(decideSignal, run.receive);
 
   const approval = plan.approval;
   const reachable = new Set([...approval.approvers, ...(approval.escalation?.approvers ?? [])]).size;
@@ -58,7 +79,7 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
     effects: {
       audit: (type, outcome, detail, actor) => audit(type, outcome, detail, actor),
       notifyRefused: (approver, reason) => reads.notifyRefusedDecision({ tenantId, message, approver, reason }),
-      nudge: (kind, approvers) => reads.nudgeApprovers({ tenantId, message, kind, approvers, incidentNumber: plan.incident.number }),
+      nudge: (kind, approvers) => reads.nudgeApprovers({ tenantId, message, kind, approvers, about: `${plan.purpose} of ${plan.subject?.label ?? state.incidentNumber}` }),
     },
   });
   // Clicks after the decision: recorded, and the person is told privately that theirs changed
@@ -77,8 +98,8 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
 
   // The outcome message replaces the request (taking its buttons away) and records the run's
   // final audit events in the same activity.
-  const report = (status: RunStatus, detail: string, events: RunAuditEvent[]) =>
-    steps.finishApprovalMessage({ tenantId, workflowId, runId, message, plan, status, detail, decision: state.decision, writes: state.writes, audit: events });
+  const report = (status: RunStatus, detail: string, events: RunAuditEvent[], writes: ActionWriteResult[] = []) =>
+    steps.finishApprovalMessage({ tenantId, workflowId, runId, requestId, message, plan, status, detail, decision: state.decision, writes, audit: events });
 
   if (!state.decision) {
     const detail = `no decision within ${approval.timeoutSeconds} s: the request expired and nothing was written`;
@@ -97,21 +118,21 @@ async function approveAndWrite(tenantId: string, plan: TriagePlan, run: RunBookk
   }
 
   run.setStatus('writing');
-  // One activity, one PATCH for every approved action; the decision is audited with the writes.
-  const results: ActionWriteResult[] = await steps.applyApprovedWrites({
-    tenantId, workflowId, runId, sysId: plan.incident.sysId, actions: runnable, approver: decision.approver, audit: [decided],
-    plannedModCount: plan.incident.modCount,
+  // One step for every approved action (one PATCH per ServiceNow record); the decision is audited with the writes.
+  const results: ActionWriteResult[] = await steps.executeActions({
+    tenantId, workflowId, runId, planKey: plan.planKey, actions: runnable, approver: decision.approver, audit: [decided],
   });
   state.writes.push(...results);
-  const conflicts = state.writes.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
-  const shadow = state.writes.length > 0 && state.writes.every((w) => w.outcome === 'shadow');
+  const conflicts = results.flatMap((w) => w.fields.filter((f) => f.outcome === 'skipped_stale'));
+  const writes = results.filter((w) => w.fields.length > 0);
+  const shadow = writes.length > 0 && writes.every((w) => w.outcome === 'shadow');
   const status: RunStatus = conflicts.length ? 'completed_with_conflicts' : shadow ? 'shadow_completed' : 'completed';
   const approvedBy = decision.approvers.join(', ');
-  const done = plan.revertOf ? 'the triage changes were reverted in ServiceNow' : 'ServiceNow updated';
+  const done = doneText(plan);
   const detail = conflicts.length
     ? `approved by ${approvedBy}; not overwritten because someone changed them after the approval was requested: ${conflicts.map((c) => c.field).join(', ')}`
     : shadow ? `approved by ${approvedBy}; shadow mode: the writes were recorded, not made`
       : `approved by ${approvedBy}; ${done}`;
-  await report(status, detail, [{ type: 'run.completed', outcome: status, detail: { writes: state.writes.map((w) => ({ action: w.actionId, outcome: w.outcome })) } }]);
+  await report(status, detail, [{ type: 'run.completed', outcome: status, detail: { writes: results.map((w) => ({ action: w.actionId, outcome: w.outcome })) } }], results);
   return run.finish(status, detail);
 }

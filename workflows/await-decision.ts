@@ -4,7 +4,7 @@
  * from the tenant's policy. Workflow code: deterministic, timers only through `condition`.
  */
 import { condition, log } from '@temporalio/workflow';
-import type { ApprovalMessageRef, DecisionInput, TriagePlan, TriageState } from '../triage/types';
+import type { ApprovalMessageRef, DecisionInput, RunPlan, TriageState } from '../triage/types';
 import { judgeDecision } from './judge-decision';
 
 export interface DecisionEffects {
@@ -14,7 +14,7 @@ export interface DecisionEffects {
 }
 
 export async function awaitDecision(input: {
-  plan: TriagePlan;
+  plan: RunPlan;
   requestId: string;
   state: TriageState;
   pending: DecisionInput[];

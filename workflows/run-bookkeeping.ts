@@ -16,6 +16,8 @@ export interface RunBookkeeping {
   pending: DecisionInput[];
   /** Work started on the side (replies to late clicks) that must finish before the run closes. */
   sideWork: Array<Promise<unknown>>;
+  /** The `decide` handler that queues decisions for judging (set again before each approval request). */
+  receive(decision: DecisionInput): void;
   audit(type: string, outcome: string, detail?: Record<string, unknown>, actor?: string): Promise<void>;
   setStatus(status: RunStatus, detail?: string): void;
   setIncident(number: string): void;
@@ -31,7 +33,8 @@ export function startBookkeeping(input: { tenantId: string; tenantSlug: string; 
   const pending: DecisionInput[] = [];
   setHandler(stateQuery, () => state);
   // A decision without a request id answers the request open as it arrives (none: it answers nothing).
-  setHandler(decideSignal, (decision) => void pending.push({ ...decision, requestId: decision.requestId ?? state.requestId ?? '(no request open)' }));
+  const receive = (decision: DecisionInput) => void pending.push({ ...decision, requestId: decision.requestId ?? state.requestId ?? '(no request open)' });
+  setHandler(decideSignal, receive);
   upsertSearchAttributes([
     { key: tenantKey, value: input.tenantSlug },
     { key: incidentKey, value: state.incidentNumber },
@@ -49,6 +52,7 @@ export function startBookkeeping(input: { tenantId: string; tenantSlug: string; 
     state,
     pending,
     sideWork: [],
+    receive,
     audit: (type, outcome, detail = {}, actor) => reads.recordAudit({ tenantId: input.tenantId, workflowId, type, outcome, detail, actor }),
     setStatus,
     setIncident: (number) => {

@@ -36,8 +36,3 @@ export function parseRunWorkflowId(workflowId: string): RunIdParts | undefined {
   if (!match) return undefined;
   return { kind: match[1] === 'triage' ? 'triage' : 'revert', tenantSlug: match[2]!, sysId: match[3]! };
 }
-
-/** Whether a run id (from a Slack button, say) names a run of this tenant; forged or foreign ids do not. */
-export function isTenantRun(workflowId: string, tenantSlug: string): boolean {
-  return parseRunWorkflowId(workflowId)?.tenantSlug === tenantSlug;
-}

@@ -1,5 +1,5 @@
 /** The tenant a Slack interactivity request arrived for, and whether a run named in it is that tenant's. */
-import { isTenantRun } from '../../workflows/triage-ids';
+import { isTenantRun } from '../../workflows/run-kinds';
 
 export interface SlackTenant {
   id: string;

@@ -2,9 +2,12 @@
  * The connector framework's public API: declare connectors, generate and validate manifests,
  * sign them, and load the registry that refuses unknown or untrusted connector artifacts.
  */
-export { defineAction, defineConnector } from './define-connector';
+export { actionsFor, defineAction, defineConnector } from './define-connector';
 export type {
-  ActionDefinition, ActionReversal, ConnectorDefinition, DataRetentionPolicy, DisconnectPolicy,
+  ActionContext, ApprovalSubject, ApprovedWrite, FieldChange, FieldOutcome, FieldWriteResult, InstallationFacts, WriteBatch, WritePreview, WriteReceipt,
+} from './action-contract';
+export type {
+  ActionDefinition, ActionReversal, ConnectorDefinition, ConnectorEnvironment, DataRetentionPolicy, DisconnectPolicy,
   HealthcheckDefinition, ReadActionDefinition, WriteActionDefinition,
 } from './types';
 export * from './vocabulary';

@@ -9,6 +9,8 @@
  * changed files under `manifests/`.
  */
 import type { z } from 'zod';
+import type { TenantContext, TenantDeps } from '../../tenancy/tenant-context';
+import type { ActionContext, InstallationFacts, WriteBatch, WritePreview, WriteReceipt } from './action-contract';
 import type {
   ActionEffect, ApprovalGate, AuthType, ConnectorCategory, ConnectorPermission, ConnectorStatus, Idempotency, RiskLevel,
 } from './vocabulary';
@@ -73,9 +75,20 @@ interface ActionDefinitionBase<I extends z.ZodType, O extends z.ZodType> {
 }
 
 /** An action that only reads from the provider. */
-export interface ReadActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>
+export interface ReadActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown>
   extends ActionDefinitionBase<I, O> {
   kind: 'read';
+  /**
+   * Performs the read with the tenant's connection. The input was validated against `input`; what
+   * it returns is validated against `output`. Required for `available` connectors.
+   */
+  run?(ctx: ActionContext<C>, input: z.output<I>): Promise<z.input<O>>;
+  /**
+   * A real input for one installation's smoke test, derived from its configuration (its
+   * repository, its instance), or undefined when the installation names nothing to read. The
+   * smoke test never uses `sampleInput`, which only documents the shape.
+   */
+  smokeInput?(facts: InstallationFacts): z.input<I> | undefined;
   /**
    * A harmless input the smoke-test API may send to a freshly installed connector. It must
    * parse with `input`. Only reads carry one, so a smoke test can never write.
@@ -85,9 +98,28 @@ export interface ReadActionDefinition<I extends z.ZodType = z.ZodType, O extends
 }
 
 /** An action that changes something at the provider. */
-export interface WriteActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>
+export interface WriteActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown>
   extends ActionDefinitionBase<I, O> {
   kind: 'write';
+  /**
+   * Reads what the write would change (never writes): the record, and each field with the value
+   * it replaces. The approver sees exactly this; `apply` writes only what it still matches.
+   */
+  preview?(ctx: ActionContext<C>, input: z.output<I>): Promise<WritePreview>;
+  /**
+   * Makes the approved write, idempotently: with the same `ctx.idempotencyKey`, a retry after a
+   * lost response changes nothing twice. A field no longer holding the value the approver saw is
+   * left alone (`skipped_stale`). The prior value of every field goes in the receipt, so the
+   * runtime can record it for a revert. Required for `available` connectors unless `batch` is set.
+   */
+  apply?(ctx: ActionContext<C>, input: z.output<I>, approved: WritePreview): Promise<WriteReceipt<z.input<O>>>;
+  /**
+   * For a reversible write: the input that puts back `priorValues` (field → the value before the
+   * write, from the write log) on the record `subjectId`. Reverts of a run use it.
+   */
+  revertInput?(subjectId: string, priorValues: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): z.input<I>;
+  /** Writes the provider can make together (one ServiceNow PATCH per record); used instead of `apply` when set. */
+  batch?: WriteBatch<C>;
   /** How the write is undone or corrected. */
   reversal: ActionReversal;
   /** Writes have no sample input: a smoke test must never change anything. */
@@ -95,9 +127,15 @@ export interface WriteActionDefinition<I extends z.ZodType = z.ZodType, O extend
 }
 
 /** One action of a connector. */
-export type ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> =
-  | ReadActionDefinition<I, O>
-  | WriteActionDefinition<I, O>;
+export type ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown> =
+  | ReadActionDefinition<I, O, C>
+  | WriteActionDefinition<I, O, C>;
+
+/** Where a connector opens its connection: the tenant, and the process's dependencies (secrets, limiter). */
+export interface ConnectorEnvironment {
+  deps: TenantDeps;
+  tenant: TenantContext;
+}
 
 /** How to tell that an installed connector works. */
 export interface HealthcheckDefinition {
@@ -153,12 +191,24 @@ export interface ConnectorDefinition {
   riskLevel: RiskLevel;
   /** Provider scopes requested at install: exactly the union of the actions' scopes. */
   scopes: readonly string[];
-  /** The actions, each with its own schemas, gate and scopes. */
+  /** The actions, each with its own schemas, gate and scopes (one file each under `connectors/<id>/actions/`). */
   actions: readonly ActionDefinition[];
+  /**
+   * Opens the tenant's connection (the client every action of this connector is handed as
+   * `ctx.connection`). Required for `available` connectors.
+   */
+  connect?(env: ConnectorEnvironment): Promise<unknown>;
   /** How to check an installation works. */
   healthcheck: HealthcheckDefinition;
   /** How credentials and cached data are removed on disconnect. */
   disconnectPolicy: DisconnectPolicy;
+  /**
+   * Revokes the tenant's access at the provider on disconnect (a token, an installation's
+   * tokens), before Gatehouse deletes the credentials it needs for that. Resolves to what was
+   * revoked, in words for the audit record; throws when the provider could not be told (the
+   * disconnect retries). Present exactly when `disconnectPolicy.revokeAtProvider` is true.
+   */
+  revoke?(env: ConnectorEnvironment): Promise<string>;
   /** How synced data is retained or deleted. */
   dataRetentionPolicy: DataRetentionPolicy;
   /**

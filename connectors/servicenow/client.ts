@@ -23,7 +23,7 @@ export interface JournalEntry {
 }
 
 /** Fields Gatehouse may write on an incident. */
-export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 'category' | 'subcategory' | 'impact' | 'urgency' | 'work_notes', string>>;
+export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 'category' | 'subcategory' | 'impact' | 'urgency' | 'state' | 'close_code' | 'close_notes' | 'work_notes', string>>;
 
 
 export class ServiceNowClient {

@@ -18,7 +18,7 @@ export const rawIncidentSchema = z
 export const incidentFieldNames = [
   'sys_id', 'number', 'short_description', 'description', 'category', 'subcategory',
   'impact', 'urgency', 'priority', 'state', 'assignment_group', 'assigned_to', 'caller_id', 'opened_by',
-  'cmdb_ci', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count',
+  'cmdb_ci', 'close_code', 'close_notes', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count',
 ] as const;
 export type IncidentFieldName = (typeof incidentFieldNames)[number];
 

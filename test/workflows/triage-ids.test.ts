@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTenantRun, parseRunWorkflowId, revertWorkflowId, triageWorkflowId } from '../../workflows/triage-ids';
+import { isTenantRun } from '../../workflows/run-kinds';
+import { parseRunWorkflowId, revertWorkflowId, triageWorkflowId } from '../../workflows/triage-ids';
 
 const sysId = '0123456789abcdef0123456789abcdef';
 

@@ -1,0 +1,101 @@
+/**
+ * From the actions a workflow asks for to a plan an approver can decide: each input validated
+ * against its action's schema, the connector verified, gate and risk read from the signed
+ * manifest and put through the tenant's policy, each write previewed (what it will change, from
+ * what), and the approvers named — without the record's requesters and anyone the run excludes.
+ * Reads only: nothing is written while planning.
+ */
+import type { ApprovalSubject } from '../connectors/framework/action-contract';
+import { combineApprovals, evaluatePolicy, type PolicyEvaluation } from '../policy/evaluate-policy';
+import { slackClientFor, type TenantContext } from '../tenancy/tenant-context';
+import { loadTenantPolicy } from '../tenancy/tenant-policy';
+import type { ActivityDeps } from '../activities/deps';
+import { requireVerified } from '../activities/failures';
+import { findAction, manifestAction, manifestFacts } from './action-catalog';
+import { actionKeyOf } from './action-keys';
+import { approverEmailLookup } from './approver-email';
+import { contextFactory } from './connections';
+import { parseContract } from './contract-errors';
+import type { ActionCall, ActionPlan, ExcludedApprover, ProposedAction } from './plan-types';
+import { UnknownActionError } from './run-read';
+import { checkSelfApproval } from './self-approval';
+
+export interface PlanRequest {
+  calls: readonly ActionCall[];
+  planKey: string;
+  purpose: string;
+  reason?: string;
+  /** People who may not approve this plan besides the subject's requesters, with the reason. */
+  alsoExcluded?: readonly ExcludedApprover[];
+}
+
+/**
+ * Plans `request.calls`. `contextFor` may be handed in by a caller that already read through
+ * it (the triage plan reads the incident first), so previews reuse those reads.
+ */
+export async function preparePlan(
+  deps: ActivityDeps, tenant: TenantContext, request: PlanRequest, contextFor = contextFactory(deps, tenant, request.planKey),
+): Promise<ActionPlan> {
+  const policy = await loadTenantPolicy(deps.pool, tenant, deps.tenants);
+  const actions: ProposedAction[] = [];
+  const evaluations: PolicyEvaluation[] = [];
+  let subject: ApprovalSubject | undefined;
+
+  for (const [index, call] of request.calls.entries()) {
+    const entry = findAction(call.actionId);
+    if (!entry) throw new UnknownActionError(`unknown action ${call.actionId}: no connector declares it`);
+    requireVerified(deps, entry.connector.connectorId);
+    const { action, connector } = entry;
+    const input = parseContract(action.input, call.input, action.actionId, 'input');
+    const evaluation = evaluatePolicy(manifestFacts(deps.registry, entry), policy.document);
+    const key = actionKeyOf(request.planKey, index, action.actionId);
+    const proposed: ProposedAction = {
+      actionId: action.actionId, connectorId: connector.connectorId, kind: action.kind, title: manifestAction(deps.registry, entry).name,
+      input, changes: [], key,
+      policy: { decision: evaluation.decision, reason: evaluation.reason, rule: evaluation.rule, shadow: evaluation.shadow },
+    };
+    if (action.kind === 'write') {
+      if (!action.preview) throw new UnknownActionError(`${action.actionId} has no preview: it cannot be planned`);
+      const preview = await action.preview(await contextFor(connector, key), input);
+      // A write that would change nothing is not proposed (the record already says so).
+      if (preview.changes.every((c) => c.derived)) continue;
+      proposed.changes = preview.changes;
+      proposed.subjectId = preview.subject.id;
+      if (preview.subject.version !== undefined) proposed.subjectVersion = preview.subject.version;
+      subject ??= preview.subject;
+    }
+    actions.push(proposed);
+    evaluations.push(evaluation);
+  }
+
+  // One request covers the plan: the strictest tier among its actions (the low tier's group when none needs one).
+  const requirement = combineApprovals(evaluations)
+    ?? evaluatePolicy({ actionId: 'none', connectorId: 'none', gate: 'external_write', risk: 'low' }, policy.document).approval!;
+  const candidates = [...new Set([...requirement.approvers, ...(requirement.escalation?.approvers ?? [])])];
+  const needsApproval = actions.some((a) => a.policy.decision === 'needs_approval');
+  const identity = needsApproval && subject && subject.requesters.length > 0
+    ? await checkSelfApproval({
+        tenantId: tenant.id, slack: await slackClientFor(deps, tenant), approvers: candidates, requesters: subject.requesters,
+        unverified: policy.document.identityCheck?.unverifiedApprovers ?? 'exclude', subjectKind: subject.kind,
+        approverEmail: approverEmailLookup(deps, tenant),
+      })
+    : { excluded: [], flagged: [], warnings: subject?.requesters.flatMap((r) => (r.problem ? [r.problem] : [])) ?? [] };
+  const others = (request.alsoExcluded ?? []).filter((e) => candidates.includes(e.approver) && !identity.excluded.some((s) => s.approver === e.approver));
+  const excludedApprovers = [...identity.excluded, ...others];
+  const excluded = new Set(excludedApprovers.map((e) => e.approver));
+  const eligible = (list: readonly string[]) => list.filter((a) => !excluded.has(a));
+
+  return {
+    planKey: request.planKey, purpose: request.purpose, ...(request.reason ? { reason: request.reason } : {}), ...(subject ? { subject } : {}),
+    actions,
+    approval: {
+      ...requirement,
+      approvers: eligible(requirement.approvers),
+      ...(requirement.escalation ? { escalation: { ...requirement.escalation, approvers: eligible(requirement.escalation.approvers) } } : {}),
+    },
+    excludedApprovers,
+    ...(identity.flagged.length ? { flaggedApprovers: identity.flagged } : {}),
+    ...(identity.warnings.length ? { warnings: identity.warnings } : {}),
+    policyRevision: policy.revision,
+  };
+}
