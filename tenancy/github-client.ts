@@ -14,9 +14,11 @@ export const githubInstallConfigSchema = z.object({
   installationId: z.number().int().positive(),
   /** https://api.github.com, or GitHub Enterprise Server's https://<host>/api/v3. */
   baseUrl: z.string().url().default('https://api.github.com'),
-  /** Repository the healthcheck looks at, optional. */
+  /** Repository the healthcheck and the smoke test look at, optional. */
   owner: z.string().min(1).optional(),
   repo: z.string().min(1).optional(),
+  /** File of that repository the smoke test reads (github.contents.get); default README.md. */
+  smokeTestPath: z.string().min(1).optional(),
 });
 export type GitHubInstallConfig = z.infer<typeof githubInstallConfigSchema>;
 

@@ -14,6 +14,7 @@ import type { Octokit } from '@octokit/core';
 import { z } from 'zod';
 import { ungated, type CallGate } from '../framework/call-gate';
 import { GitHubApiError } from './errors';
+import { forgetToken, installationKey, liveTokens, rememberToken } from './live-tokens';
 import { loadOctokit } from './octokit-modules';
 import { toGitHubApiError, type FailedCall } from './request-error';
 
@@ -83,7 +84,16 @@ interface Ready {
 
 interface CachedToken {
   octokit: Octokit;
+  token: string;
   expiresAtMs: number;
+}
+
+/** What {@link GitHubClient.revokeMintedTokens} did. */
+export interface TokenRevocation {
+  /** Tokens GitHub revoked (204). */
+  revoked: number;
+  /** Tokens GitHub no longer accepted anyway (401): revoked or expired before. */
+  alreadyInvalid: number;
 }
 
 function stringHeaders(raw: Record<string, string | number | undefined>): Record<string, string | undefined> {
@@ -147,6 +157,7 @@ export class GitHubClient {
 
   async #request(route: string, params: GitHubRequestParams, options: GitHubCallOptions): Promise<GitHubResponse> {
     const octokit = await this.installationOctokit();
+    const held = this.#token;
     const call = this.#call('installation', route, params, options.permission);
     try {
       const response = await octokit.request(route, { ...params, headers: API_VERSION_HEADERS });
@@ -154,7 +165,10 @@ export class GitHubClient {
     } catch (err) {
       const error = toGitHubApiError(err, call);
       // A refused token (revoked, or expired early) must not be offered again: the next attempt mints a new one.
-      if (error.status === 401) this.#token = undefined;
+      if (error.status === 401 && held?.octokit === octokit) {
+        this.#token = undefined;
+        forgetToken(this.#installationKey, held.token);
+      }
       throw error;
     }
   }
@@ -189,8 +203,39 @@ export class GitHubClient {
       throw new GitHubApiError('invalid_response', `GitHub ${call.what} answered without a usable token or expires_at`);
     }
     const octokit = new ready.Octokit({ auth: parsed.data.token });
-    this.#token = { octokit, expiresAtMs };
+    this.#token = { octokit, token: parsed.data.token, expiresAtMs };
+    rememberToken(this.#installationKey, parsed.data.token, expiresAtMs, this.#now());
     return octokit;
+  }
+
+  /**
+   * Revokes every installation token this process minted for the installation and that has not
+   * expired (`DELETE /installation/token`, presenting each one): what a disconnect does. Tokens
+   * minted by other processes are not known here; they expire within their hour. The next
+   * request of any client of the installation mints a new token (while the key still works).
+   */
+  async revokeMintedTokens(): Promise<TokenRevocation> {
+    this.#token = undefined;
+    const { Octokit: TokenOctokit } = await this.#load();
+    const outcome: TokenRevocation = { revoked: 0, alreadyInvalid: 0 };
+    for (const token of liveTokens(this.#installationKey, this.#now())) {
+      const call = this.#call('installation', 'DELETE /installation/token', {});
+      try {
+        await this.#gate(() => new TokenOctokit({ auth: token }).request('DELETE /installation/token', { headers: API_VERSION_HEADERS }));
+        outcome.revoked += 1;
+      } catch (err) {
+        const error = toGitHubApiError(err, call);
+        // 401: GitHub no longer accepts it, which is what revoking wants.
+        if (error.status !== 401) throw error;
+        outcome.alreadyInvalid += 1;
+      }
+      forgetToken(this.#installationKey, token);
+    }
+    return outcome;
+  }
+
+  get #installationKey(): string {
+    return installationKey(this.baseUrl, this.installationId);
   }
 
   #load(): Promise<Ready> {

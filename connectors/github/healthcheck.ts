@@ -11,16 +11,24 @@
 import { z } from 'zod';
 import type { GitHubClient } from './client';
 import { GitHubApiError } from './errors';
-import { requiredPermissions as fileContentsPermissions } from './get-file-contents';
-import { requiredPermissions as issuesPermissions } from './list-issues';
-import { requiredPermissions as pullRequestsPermissions } from './list-pull-requests';
+import { getFileContentsAction } from './actions/get-file-contents';
+import { listIssuesAction } from './actions/list-issues';
+import { listPullRequestsAction } from './actions/list-pull-requests';
 import { ownerSchema, repoNameSchema } from './repository-ref';
 import { parseInput, parseProvider } from './schema-parse';
 
-/** What the read actions need together: taken from the actions, so adding one updates the check. */
-export const connectorPermissions: Readonly<Record<string, 'read'>> = {
-  ...pullRequestsPermissions, ...issuesPermissions, ...fileContentsPermissions,
-};
+/**
+ * What the read actions need together, from their declared scopes (`pull_requests:read` is the
+ * App permission `pull_requests: read`), so adding an action updates the check.
+ */
+export const connectorPermissions: Readonly<Record<string, 'read'>> = Object.fromEntries(
+  [listPullRequestsAction, listIssuesAction, getFileContentsAction]
+    .flatMap((action) => action.scopes)
+    .flatMap((scope) => {
+      const name = /^(\w+):read$/.exec(scope)?.[1];
+      return name ? [[name, 'read'] as const] : [];
+    }),
+);
 
 /** Input of {@link checkGitHubHealth}. */
 export const inputSchema = z.object({

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GitHubClient } from '../../connectors/github/client';
 import { GitHubApiError } from '../../connectors/github/errors';
-import * as fileContents from '../../connectors/github/get-file-contents';
+import * as fileContents from '../../connectors/github/actions/get-file-contents';
 import * as healthcheck from '../../connectors/github/healthcheck';
-import * as issues from '../../connectors/github/list-issues';
-import * as pulls from '../../connectors/github/list-pull-requests';
+import * as issues from '../../connectors/github/actions/list-issues';
+import * as pulls from '../../connectors/github/actions/list-pull-requests';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
 
 const APP_ID = 202;

@@ -9,8 +9,8 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { GitHubClient, type GitHubClientOptions } from '../../connectors/github/client';
 import { GitHubApiError } from '../../connectors/github/errors';
-import { getFileContents } from '../../connectors/github/get-file-contents';
-import { listPullRequests } from '../../connectors/github/list-pull-requests';
+import { getFileContents } from '../../connectors/github/actions/get-file-contents';
+import { listPullRequests } from '../../connectors/github/actions/list-pull-requests';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
 
 const APP_ID = 101;
@@ -252,5 +252,31 @@ describe('GitHub client', () => {
     } finally {
       await skewed.close();
     }
+  });
+  it('revokes every token this process minted for the installation (DELETE /installation/token), then mints afresh', async () => {
+    // An installation of its own: tokens minted by the other tests stay out of the counts.
+    gh.addInstallation({ id: 9003, account: 'delta', repositories: 'all', permissions: { contents: 'read' } });
+    const repos = (c: GitHubClient) => c.request('GET /installation/repositories');
+    const [a, b, c] = [client({ installationId: 9003 }), client({ installationId: 9003 }), client({ installationId: 9003 })];
+    const issuedBefore = gh.issuedTokens().length;
+    for (const each of [a, b, c]) await repos(each);
+    const minted = gh.issuedTokens().slice(issuedBefore);
+    assert.equal(minted.length, 3, 'each client minted its own token');
+    gh.revokeToken(minted[2] ?? '');
+
+    gh.resetRequestCounts();
+    assert.deepEqual(await client({ installationId: 9003 }).revokeMintedTokens(), { revoked: 2, alreadyInvalid: 1 });
+    assert.equal(count('DELETE /installation/token'), 3, 'one call per token, none minted to do it');
+    assert.equal(count('POST /app/installations/9003/access_tokens'), 0);
+    for (const token of minted) {
+      const answer = await fetch(`${gh.url}/installation/repositories`, { headers: { authorization: `token ${token}`, 'user-agent': 'test' } });
+      assert.equal(answer.status, 401, 'no minted token is accepted any more');
+    }
+
+    // A client still holding a revoked token is refused once, then mints a new one.
+    await rejectsWith(repos(a), 'unauthenticated');
+    assert.equal((await repos(a)).status, 200);
+    assert.deepEqual(await b.revokeMintedTokens(), { revoked: 1, alreadyInvalid: 0 }, 'only the new token was left');
+    assert.deepEqual(await b.revokeMintedTokens(), { revoked: 0, alreadyInvalid: 0 });
   });
 });

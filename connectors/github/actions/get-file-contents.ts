@@ -1,17 +1,15 @@
 /**
- * Read action: fetch one text file (`GET /repos/{owner}/{repo}/contents/{path}?ref=`) and
+ * Read action `github.contents.get`: fetch one text file (`GET /repos/{owner}/{repo}/contents/{path}?ref=`) and
  * decode it. Only UTF-8 text up to `maxBytes` (at most 1 MiB, beyond which GitHub stops
  * inlining content) is returned; directories, symlinks, submodules, binary and oversized files
  * are refused with a typed error saying which. Needs the installation permission `contents: read`.
  */
 import { z } from 'zod';
-import type { GitHubClient } from './client';
-import { GitHubApiError } from './errors';
-import { ownerSchema, repoNameSchema } from './repository-ref';
-import { parseInput, parseProvider } from './schema-parse';
-
-/** Installation permissions this action needs. */
-export const requiredPermissions = { contents: 'read' } as const;
+import type { GitHubClient } from '../client';
+import { GitHubApiError } from '../errors';
+import { ownerSchema, repoNameSchema } from '../repository-ref';
+import { parseInput, parseProvider } from '../schema-parse';
+import { configuredRepository, defineGitHubAction } from '../connection';
 
 /** The largest file this action reads: GitHub answers bigger files with `encoding: "none"` and no content. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -130,3 +128,28 @@ export async function getFileContents(client: GitHubClient, input: GetFileConten
     htmlUrl: file.html_url ?? null,
   };
 }
+
+/** The file a smoke test reads when the install config names none (`smokeTestPath`). */
+export const DEFAULT_SMOKE_TEST_PATH = 'README.md';
+
+/** The action: its facts for the manifest, and the implementation above. */
+export const getFileContentsAction = defineGitHubAction({
+  actionId: 'github.contents.get',
+  name: 'Fetch file contents',
+  description: 'GET /repos/{owner}/{repo}/contents/{path}: one UTF-8 text file (up to 1 MiB) at a branch, tag or commit, decoded. Directories, symlinks, submodules, binary and larger files are refused.',
+  kind: 'read',
+  input: inputSchema,
+  output: outputSchema,
+  approvalGate: 'read_only',
+  riskLevel: 'low',
+  auditRequired: false,
+  scopes: ['contents:read'],
+  idempotency: 'not_applicable',
+  run: (ctx, input) => getFileContents(ctx.connection.client, input),
+  smokeInput: (facts) => {
+    const repository = configuredRepository(facts);
+    const configured = facts.config['smokeTestPath'];
+    return repository && { ...repository, path: typeof configured === 'string' && configured !== '' ? configured : DEFAULT_SMOKE_TEST_PATH };
+  },
+  sampleInput: { owner: 'octocat', repo: 'Hello-World', path: 'README' },
+});

@@ -1,16 +1,16 @@
 /**
- * Read action: list a repository's pull requests, one page at a time
- * (`GET /repos/{owner}/{repo}/pulls`). Needs the installation permission `pull_requests: read`.
+ * Read action `github.pulls.list`: a repository's pull requests, one page at a time
+ * (`GET /repos/{owner}/{repo}/pulls`). Its schemas are the manifest's: the action below hands
+ * these same zod schemas to the manifest generator. Needs the installation permission
+ * `pull_requests: read`.
  */
 import { z } from 'zod';
-import type { GitHubClient } from './client';
-import { nextPageFromLink } from './link-header';
-import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from './provider-schemas';
-import { ownerSchema, pagingShape, repoNameSchema } from './repository-ref';
-import { parseInput, parseProvider } from './schema-parse';
-
-/** Installation permissions this action needs. */
-export const requiredPermissions = { pull_requests: 'read' } as const;
+import type { GitHubClient } from '../client';
+import { nextPageFromLink } from '../link-header';
+import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from '../provider-schemas';
+import { ownerSchema, pagingShape, repoNameSchema } from '../repository-ref';
+import { parseInput, parseProvider } from '../schema-parse';
+import { configuredRepository, defineGitHubAction } from '../connection';
 
 /** Input of {@link listPullRequests}. */
 export const inputSchema = z.object({
@@ -106,3 +106,25 @@ export async function listPullRequests(client: GitHubClient, input: ListPullRequ
   const raw = parseProvider(z.array(rawPullSchema), response.data, `GET /repos/${args.owner}/${args.repo}/pulls`);
   return { pullRequests: raw.map(normalise), nextPage: nextPageFromLink(response.headers['link']) };
 }
+
+/** The action: its facts for the manifest, and the implementation above. */
+export const listPullRequestsAction = defineGitHubAction({
+  actionId: 'github.pulls.list',
+  name: 'List pull requests',
+  description: 'GET /repos/{owner}/{repo}/pulls: one page of a repository\'s pull requests (open, newest first unless asked otherwise), with the next page\'s number.',
+  kind: 'read',
+  input: inputSchema,
+  output: outputSchema,
+  approvalGate: 'read_only',
+  riskLevel: 'low',
+  auditRequired: false,
+  scopes: ['pull_requests:read'],
+  idempotency: 'not_applicable',
+  run: (ctx, input) => listPullRequests(ctx.connection.client, input),
+  // Five is enough to prove the installation reads the repository its config names.
+  smokeInput: (facts) => {
+    const repository = configuredRepository(facts);
+    return repository && { ...repository, perPage: 5 };
+  },
+  sampleInput: { owner: 'octocat', repo: 'Hello-World', state: 'open', perPage: 5 },
+});

@@ -1,19 +1,17 @@
 /**
- * Read action: list a repository's issues, one page at a time
+ * Read action `github.issues.list`: a repository's issues, one page at a time
  * (`GET /repos/{owner}/{repo}/issues`), without pull requests. GitHub's issues list includes
  * pull requests (marked by a `pull_request` key); they are dropped here, so a page may hold
  * fewer than `perPage` issues while `nextPage` still says whether GitHub has more.
  * Needs the installation permission `issues: read`.
  */
 import { z } from 'zod';
-import type { GitHubClient } from './client';
-import { nextPageFromLink } from './link-header';
-import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from './provider-schemas';
-import { ownerSchema, pagingShape, repoNameSchema } from './repository-ref';
-import { parseInput, parseProvider } from './schema-parse';
-
-/** Installation permissions this action needs. */
-export const requiredPermissions = { issues: 'read' } as const;
+import type { GitHubClient } from '../client';
+import { nextPageFromLink } from '../link-header';
+import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from '../provider-schemas';
+import { ownerSchema, pagingShape, repoNameSchema } from '../repository-ref';
+import { parseInput, parseProvider } from '../schema-parse';
+import { configuredRepository, defineGitHubAction } from '../connection';
 
 /** Input of {@link listIssues}. */
 export const inputSchema = z.object({
@@ -114,3 +112,24 @@ export async function listIssues(client: GitHubClient, input: ListIssuesInput): 
     pullRequestsSkipped: raw.length - issues.length,
   };
 }
+
+/** The action: its facts for the manifest, and the implementation above. */
+export const listIssuesAction = defineGitHubAction({
+  actionId: 'github.issues.list',
+  name: 'List issues',
+  description: 'GET /repos/{owner}/{repo}/issues: one page of a repository\'s issues. GitHub returns pull requests there too; they are left out and counted in pullRequestsSkipped.',
+  kind: 'read',
+  input: inputSchema,
+  output: outputSchema,
+  approvalGate: 'read_only',
+  riskLevel: 'low',
+  auditRequired: false,
+  scopes: ['issues:read'],
+  idempotency: 'not_applicable',
+  run: (ctx, input) => listIssues(ctx.connection.client, input),
+  smokeInput: (facts) => {
+    const repository = configuredRepository(facts);
+    return repository && { ...repository, perPage: 5 };
+  },
+  sampleInput: { owner: 'octocat', repo: 'Hello-World', state: 'open', perPage: 5 },
+});
