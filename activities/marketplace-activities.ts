@@ -4,6 +4,7 @@
  * revoke at the provider, delete credentials and routes.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { findConnector } from '../action-runtime/action-catalog';
 import { runConnectorHealthcheck } from '../connectors/healthchecks';
 import { factsOf } from '../connectors/registry-catalogue';
 import { appendAudit } from '../db/audit-repo';
@@ -13,7 +14,7 @@ import { deleteSecret } from '../db/secrets-repo';
 import type { HealthcheckResult, InstallReview, InstallStatus } from '../marketplace/types';
 import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
 import { evaluatePolicy } from '../policy/evaluate-policy';
-import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
+import { loadTenant } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
 import { connectorSecretNames } from '../tenancy/tenant-settings';
 import type { ActivityDeps } from './deps';
@@ -64,20 +65,21 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
     return runConnectorHealthcheck(deps, tenant, ref.connectorId);
   }
 
+  /**
+   * Does what the verified manifest promises: when its disconnect policy says Gatehouse revokes
+   * at the provider, the connector's `revoke` runs (it must exist; a test holds every definition
+   * to that), otherwise the policy's own words say what the tenant admin does.
+   */
   async function revokeAtProvider(ref: ConnectorRef): Promise<{ revoked: boolean; detail: string }> {
     return withFailureMapping(async () => {
+      // Not requireVerified: a refused manifest must not stop the disconnect from deleting credentials.
+      const policy = deps.registry.list().find((c) => c.connectorId === ref.connectorId)?.manifest.disconnectPolicy;
+      if (!policy) return { revoked: false, detail: `${ref.connectorId} has no verified manifest: nothing was revoked at the provider; revoke its access there by hand` };
+      if (!policy.revokeAtProvider) return { revoked: false, detail: policy.description };
+      const revoke = findConnector(ref.connectorId)?.revoke;
+      if (!revoke) return { revoked: false, detail: `the manifest promises revocation at the provider, but ${ref.connectorId} implements none` };
       const tenant = await loadTenant(deps, ref.tenantId);
-      if (ref.connectorId === 'slack') {
-        const slack = await slackClientFor(deps, tenant).catch(() => undefined);
-        if (!slack) return { revoked: false, detail: 'no Slack token was stored' };
-        await slack.auth.revoke().catch((err: unknown) => {
-          // An already revoked token is the outcome we want.
-          if (!/token_revoked|invalid_auth/.test(String(err))) throw err;
-        });
-        return { revoked: true, detail: 'the bot token was revoked with auth.revoke' };
-      }
-      const note = deps.registry.list().find((c) => c.connectorId === ref.connectorId)?.manifest.disconnectPolicy.description;
-      return { revoked: false, detail: note ?? 'this provider offers no revocation Gatehouse can call' };
+      return { revoked: true, detail: await revoke({ deps, tenant }) };
     });
   }
 
