@@ -1,7 +1,8 @@
 /**
  * The marketplace end to end on the time-skipping server: listings from signed manifests, the
  * install review run (permissions and risk shown, admin approval, healthcheck, actions enabled by
- * policy), a failing healthcheck, the read-only smoke test, and disconnect.
+ * policy), a failing healthcheck, the read-only smoke test (inputs derived from the
+ * installation, every failure reported), and disconnect (revoking at the provider).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { useTimeSkippingHarness } from '../support/harness-suite';
 const suite = useTimeSkippingHarness();
 
 type Listing = { connectorId: string; status: string; category: string; installable: boolean; safetyNotes: string[]; supportedActions: string[] };
+type SmokeSteps = Array<{ step: string; outcome: string; detail: string; durationMs: number }>;
 type InstallView = { install: { status: string; enabledActions: string[] }; state?: { status: string; review?: { riskLevel: string; permissionsRequested: string[]; actions: Array<{ actionId: string; decision: string }> }; refusedReviews: unknown[]; healthcheck?: { ok: boolean; detail: string } } };
 
 async function installState(connector: string, until: (v: InstallView) => boolean): Promise<InstallView> {
@@ -79,6 +81,19 @@ describe('marketplace', { concurrency: false }, () => {
     for (const t of ['connector.install_requested', 'connector.install_review_refused', 'connector.install_approved', 'connector.healthcheck', 'connector.enabled']) assert.ok(types.includes(t), t);
   });
 
+  it('smoke-tests Slack with inputs derived from the installation, skipping what it names nothing for', async () => {
+    const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/slack/smoke-test', {});
+    assert.equal(report.status, 200, JSON.stringify(report.body));
+    const steps = report.body.steps as SmokeSteps;
+    assert.deepEqual(steps.map((s) => [s.step, s.outcome]), [
+      ['healthcheck', 'pass'], ['slack.users.info', 'pass'], ['slack.usergroups.users.list', 'skipped'],
+    ], JSON.stringify(steps));
+    // users.info of the tenant's first approver, e-mail included (users:read.email).
+    assert.match(steps[1]?.detail ?? '', /"id":"U0ALICE0001".*"email":"alice@acme.test"/);
+    assert.match(steps[2]?.detail ?? '', /names nothing for this action to read/);
+    assert.equal(report.body.passed, true, 'a skipped read does not fail the report');
+  });
+
   it('a failing healthcheck does not enable the connector', async () => {
     await suite.h.admin('POST', '/admin/tenants/acme/connectors/servicenow/install', { requestedBy: 'alice@acme', credentials: { servicenow_password: 'not-the-password' } });
     await installState('servicenow', (v) => v.state?.status === 'pending_review');
@@ -94,15 +109,15 @@ describe('marketplace', { concurrency: false }, () => {
     suite.h.sn.resetRequestCounts();
     const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/servicenow/smoke-test', { inputs: { 'servicenow.incident.get': { number: incident.number } } });
     assert.equal(report.status, 200, JSON.stringify(report.body));
-    const steps = report.body.steps as Array<{ step: string; outcome: string; durationMs: number }>;
+    const steps = report.body.steps as SmokeSteps;
     assert.equal(report.body.passed, true, JSON.stringify(steps));
-    assert.deepEqual(steps.map((s) => s.step), ['healthcheck', 'servicenow.incident.get']);
+    assert.deepEqual(steps.map((s) => [s.step, s.outcome]), [['healthcheck', 'pass'], ['servicenow.incident.get', 'pass']]);
     assert.ok(steps.every((s) => typeof s.durationMs === 'number'));
     const methods = Object.keys(suite.h.sn.requestCounts()).map((k) => k.split(' ')[0]);
     assert.ok(methods.every((m) => m === 'GET'), `only reads: ${JSON.stringify(suite.h.sn.requestCounts())}`);
   });
 
-  it('installs the GitHub App connector and performs its read actions end to end (exit gate)', async () => {
+  it('installs the GitHub App connector, smoke-tests the repository it names, and revokes its tokens on disconnect (exit gate)', async () => {
     const gh: GitHubSimulator = await startGitHubSimulator();
     try {
       const app = gh.addApp({ appId: 4242 });
@@ -120,17 +135,40 @@ describe('marketplace', { concurrency: false }, () => {
       const enabled = await installState('github', (v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
       assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
       assert.ok(enabled.install.enabledActions.includes('github.pulls.list'));
-      const smoke = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {
-        inputs: {
-          'github.pulls.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
-          'github.issues.list': { owner: 'acme', repo: 'runbooks', state: 'open', perPage: 5 },
-          'github.contents.get': { owner: 'acme', repo: 'runbooks', path: 'README.md' },
-        },
-      });
-      const steps = smoke.body.steps as Array<{ step: string; outcome: string; detail: string }>;
+      // No inputs: each read derives one from the install config (acme/runbooks, its README.md).
+      const smoke = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
+      const steps = smoke.body.steps as SmokeSteps;
       assert.equal(smoke.body.passed, true, JSON.stringify(steps));
+      assert.deepEqual(steps.map((s) => [s.step, s.outcome]), [
+        ['healthcheck', 'pass'], ['github.pulls.list', 'pass'], ['github.issues.list', 'pass'], ['github.contents.get', 'pass'],
+      ]);
       assert.match(steps.find((s) => s.step === 'github.pulls.list')?.detail ?? '', /"pullRequests":1/);
+      assert.match(steps.find((s) => s.step === 'github.contents.get')?.detail ?? '', /"path":"README.md".*"text":"# Runbooks\\n"/);
       assert.ok(!JSON.stringify(smoke.body).includes('PRIVATE KEY'), 'the key never comes back');
+
+      // A repository the installation cannot see is a failure with GitHub's reason, not a pass.
+      const missing = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {
+        inputs: { 'github.issues.list': { owner: 'acme', repo: 'no-such-repo' } },
+      });
+      const missingSteps = missing.body.steps as SmokeSteps;
+      assert.equal(missing.body.passed, false);
+      const failed = missingSteps.find((s) => s.step === 'github.issues.list');
+      assert.equal(failed?.outcome, 'fail');
+      assert.match(failed?.detail ?? '', /GET \/repos\/acme\/no-such-repo\/issues answered HTTP 404: Not Found/);
+      assert.equal(missingSteps.find((s) => s.step === 'github.pulls.list')?.outcome, 'pass', 'the other reads still use the install config');
+
+      // Disconnect revokes every installation token Gatehouse minted: GitHub accepts none of them afterwards.
+      const minted = gh.issuedTokens();
+      assert.ok(minted.length > 0);
+      const disconnected = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/disconnect', { requestedBy: 'bob@acme' });
+      assert.equal(disconnected.status, 200, JSON.stringify(disconnected.body));
+      assert.equal(disconnected.body.revokedAtProvider, true);
+      assert.match(String(disconnected.body.revocationDetail), /^revoked \d+ installation tokens? with DELETE \/installation\/token/);
+      for (const token of minted) {
+        const answer = await fetch(`${gh.url}/installation/repositories`, { headers: { authorization: `token ${token}`, 'user-agent': 'marketplace-test' } });
+        assert.equal(answer.status, 401, 'a token minted before the disconnect is no longer accepted');
+      }
+      assert.deepEqual((disconnected.body.deletedCredentials as string[]), ['github_app_private_key']);
     } finally {
       await gh.close();
     }
