@@ -13,12 +13,11 @@ import type { ActivityDeps } from '../activities/deps';
 import { requireVerified } from '../activities/failures';
 import { findAction, manifestAction, manifestFacts } from './action-catalog';
 import { actionKeyOf } from './action-keys';
-import { approverEmailLookup } from './approver-email';
 import { contextFactory } from './connections';
 import { parseContract } from './contract-errors';
 import type { ActionCall, ActionPlan, ExcludedApprover, ProposedAction } from './plan-types';
 import { UnknownActionError } from './run-read';
-import { checkSelfApproval } from './self-approval';
+import { checkSelfApproval } from '../activities/requester-exclusions';
 
 export interface PlanRequest {
   calls: readonly ActionCall[];
@@ -76,10 +75,10 @@ export async function preparePlan(
   const identity = needsApproval && subject && subject.requesters.length > 0
     ? await checkSelfApproval({
         tenantId: tenant.id, slack: await slackClientFor(deps, tenant), approvers: candidates, requesters: subject.requesters,
-        unverified: policy.document.identityCheck?.unverifiedApprovers ?? 'exclude', subjectKind: subject.kind,
-        approverEmail: approverEmailLookup(deps, tenant),
+        unverifiedApprovers: policy.document.identityCheck.unverifiedApprovers,
       })
-    : { excluded: [], flagged: [], warnings: subject?.requesters.flatMap((r) => (r.problem ? [r.problem] : [])) ?? [] };
+    : { excluded: [], flagged: [], unverifiedRequesters: [] };
+  const warnings = identity.unverifiedRequesters.map((r) => r.reason);
   const others = (request.alsoExcluded ?? []).filter((e) => candidates.includes(e.approver) && !identity.excluded.some((s) => s.approver === e.approver));
   const excludedApprovers = [...identity.excluded, ...others];
   const excluded = new Set(excludedApprovers.map((e) => e.approver));
@@ -95,7 +94,7 @@ export async function preparePlan(
     },
     excludedApprovers,
     ...(identity.flagged.length ? { flaggedApprovers: identity.flagged } : {}),
-    ...(identity.warnings.length ? { warnings: identity.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
     policyRevision: policy.revision,
   };
 }

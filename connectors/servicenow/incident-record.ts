@@ -13,6 +13,7 @@
 import type { ActionContext, ApprovalSubject, ApprovedWrite, FieldChange, FieldWriteResult, WriteBatch, WritePreview, WriteReceipt } from '../framework/action-contract';
 import type { IncidentWrite } from './client';
 import type { ServiceNowConnection } from './connection';
+import { ServiceNowApiError } from './errors';
 import { priorityLabels, stateLabels, type Incident, type IncidentFieldName } from './incident';
 import type { IncidentWriteOutput } from './schemas';
 
@@ -33,8 +34,14 @@ const USER_TTL_MS = 5 * 60_000;
  */
 async function requester(ctx: ActionContext<ServiceNowConnection>, role: string, userSysId: string): Promise<ApprovalSubject['requesters'][number] | undefined> {
   if (!userSysId) return undefined;
-  const user = await ctx.remember(`servicenow:user:${userSysId}`, USER_TTL_MS, () => ctx.connection.getUser(userSysId));
-  return user.email ? { role, email: user.email } : { role, problem: `the incident's ${role} has no e-mail address in ServiceNow` };
+  try {
+    const user = await ctx.remember(`servicenow:user:${userSysId}`, USER_TTL_MS, () => ctx.connection.getUser(userSysId));
+    return user.email ? { role, email: user.email } : { role, problem: 'has no e-mail address in ServiceNow' };
+  } catch (err) {
+    // A user record that does not exist cannot be matched to anyone; anything else (an outage) fails the step.
+    if (err instanceof ServiceNowApiError && err.code === 'not_found') return { role, problem: `is a user ServiceNow does not know (${userSysId})` };
+    throw err;
+  }
 }
 
 /** The incident as the approver sees it, with the caller and opener, who may not approve changes to it. */

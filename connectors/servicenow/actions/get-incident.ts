@@ -36,6 +36,7 @@ export const getIncident = defineServiceNowAction({
     if (!found) throw new ServiceNowApiError('not_found', `no incident ${args.number}`);
     return found;
   },
-  // The newest incident the integration user can read: proves reading works on this instance.
-  smokeInput: (facts) => (facts.settings.latestIncident ? { number: facts.settings.latestIncident } : undefined),
+  // An incident the tenant admin named for smoke tests (install config `smokeTestIncident`): a
+  // real record of this instance, so a 404 is a failure, not a pass.
+  smokeInput: (facts) => (typeof facts.config.smokeTestIncident === 'string' ? { number: facts.config.smokeTestIncident } : undefined),
 });
