@@ -1,17 +1,20 @@
 /**
- * Admin API for runs: live state (the workflow's `state` query), a decision (POST only, relayed
- * as the `decide` signal and judged by the run like any other), the run's audit trail, and the
+ * Admin API for runs: live state (the workflow's `state` query), a decision (POST only; refused
+ * with the reason when the recorded request shows it cannot count, otherwise relayed as the
+ * `decide` signal and judged by the run like any other), the run's audit trail, and the
  * revert of a closed triage run (itself an approval run).
  */
 import express, { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { listAudit } from '../../db/audit-repo';
+import { latestApprovalRequest } from '../../db/approval-requests-repo';
+import { appendAudit, listAudit } from '../../db/audit-repo';
 import { startRevert } from '../../runs/start-revert';
 import { decideSignal, stateQuery } from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { decisionRefusal, noOpenRequest } from './decision-refusal';
 
 const decisionSchema = z.object({
   approver: z.string().min(1).max(100),
@@ -48,16 +51,29 @@ export function runsRouter(deps: ApiDeps): Router {
   router.post('/admin/runs/:workflowId/decision', async (req, res) => {
     const parsed = decisionSchema.safeParse(req.body);
     if (!parsed.success) throw new HttpError(422, 'invalid_request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const handle = deps.temporal.workflow.getHandle(req.params.workflowId);
+    // No worker query here: the request as recorded when it was posted says whether this
+    // decision can count at all; the run still judges every decision it receives.
+    const request = await latestApprovalRequest(deps.pool, req.params.workflowId);
+    if (!request) throw noOpenRequest();
+    const refusal = decisionRefusal(request, parsed.data, Date.now());
+    if (refusal) {
+      // On the run's trail as the run itself would have recorded it, had it been asked.
+      await appendAudit(deps.pool, {
+        tenantId: request.tenantId, workflowId: request.workflowId, type: 'approval.refused', outcome: 'refused', actor: parsed.data.approver,
+        detail: { requestId: request.requestId, reason: refusal.message, code: refusal.code, channel: 'api' },
+      });
+      throw refusal;
+    }
+    // Addressed to the run and request the approver could have seen, not whatever has the id now.
+    const handle = deps.temporal.workflow.getHandle(req.params.workflowId, request.runId ?? undefined);
     try {
-      // No worker query here: without a requestId the run takes the decision for the request
-      // open when it arrives (and refuses it when none is), and records either way.
-      await handle.signal(decideSignal, { ...parsed.data, channel: 'api' });
-      res.status(202).json({ status: 'submitted', note: 'the run checks the approver; read the run state for the outcome' });
+      await handle.signal(decideSignal, { ...parsed.data, requestId: request.requestId, channel: 'api' });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(req.params.workflowId);
+      // The run ended without closing its request (it failed, or was terminated): nothing to decide.
+      if (err instanceof WorkflowNotFoundError) throw noOpenRequest('the run has ended');
       throw err;
     }
+    res.status(202).json({ status: 'submitted', requestId: request.requestId, note: 'the run records the decision; read the run state for the outcome' });
   });
 
   // Refusals (RunRefusedError) reach the error handler, which answers them with their status.

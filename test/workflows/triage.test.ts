@@ -162,8 +162,12 @@ describe('triage run', { concurrency: false }, () => {
 
   it('decisions through the admin API and a Temporal signal are judged like Slack clicks', async () => {
     const first = await startRun();
+    // The API answers an outsider as refused, with why, from the recorded request…
     const refused = await h.admin('POST', `/admin/runs/${first.workflowId}/decision`, { approver: outsider, decision: 'approve' });
-    assert.equal(refused.status, 202);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal((refused.body.error as { code: string }).code, 'not_eligible');
+    // …and the run, the final judge, refuses one that reaches it another way.
+    await env.client.workflow.getHandle(first.workflowId).signal(decideSignal, { approver: outsider, decision: 'approve', channel: 'temporal' });
     const deadline = Date.now() + 10_000;
     while ((await h.state(first.workflowId)).refusedDecisions.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await h.state(first.workflowId)).status, 'awaiting_approval', 'an outsider cannot approve through the API either');
