@@ -6,13 +6,10 @@
  * says `identityCheck.unverifiedApprovers: flag` — kept but flagged; a requester with no
  * address is reported, so the request can say that self-approval could not be checked.
  */
-import type { WebClient } from '@slack/web-api';
-import type { ServiceNowClient } from '../connectors/servicenow/client';
 import type { UnverifiedApproverMode } from '../policy/policy-document';
 import type { ExcludedApprover } from '../triage/types';
 import { lookupApproverEmail, type SlackUserDirectory } from './approver-identity';
 import type { IdentityCache } from './identity-cache';
-import { lookupRequesterEmail } from './requester-identity';
 import type { RetryOptions } from './transient-retry';
 
 export interface SelfApprovalCheckInput {
@@ -72,22 +69,3 @@ export async function checkSelfApproval(input: SelfApprovalCheckInput): Promise<
   return result;
 }
 
-/**
- * @deprecated The former signature, kept until its caller moves to {@link checkSelfApproval}:
- * looks the requesters up itself and applies the default policy (unverified approvers excluded).
- */
-export async function findSelfApprovers(input: {
-  tenantId: string;
-  serviceNow: ServiceNowClient;
-  slack: WebClient;
-  requesters: Array<{ role: 'caller' | 'opener'; sysId: string }>;
-  approvers: readonly string[];
-  cache?: IdentityCache;
-}): Promise<ExcludedApprover[]> {
-  const requesters = [];
-  for (const { role, sysId } of input.requesters.filter((r) => r.sysId)) {
-    requesters.push({ role, ...(await lookupRequesterEmail(input.serviceNow, sysId, { tenantId: input.tenantId, cache: input.cache })) });
-  }
-  const check = await checkSelfApproval({ ...input, requesters, unverifiedApprovers: 'exclude' });
-  return check.excluded;
-}
