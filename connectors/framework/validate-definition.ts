@@ -1,6 +1,8 @@
 /**
  * Checks only the definition can answer (the manifest holds JSON, not zod schemas): sample
- * inputs parse with their own input schema, and every schema can be expressed as JSON Schema.
+ * inputs parse with their own input schema, every schema can be expressed as JSON Schema, and an
+ * available connector implements what it declares (a connection, every read's `run`, every
+ * write's `preview` and `apply` or `batch`) — a manifest never promises an action that cannot run.
  * Everything else is checked on the generated manifest by `validateManifest`.
  */
 import { jsonSchemaOf } from './manifest';
@@ -10,8 +12,14 @@ import type { ConnectorDefinition } from './types';
 /** Problems with a definition that its manifest cannot show (empty when none). */
 export function validateDefinition(definition: ConnectorDefinition): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
+  const available = definition.status === 'available';
+  if (available && !definition.connect) problems.push({ path: 'connect', message: `available connector "${definition.connectorId}" declares no connect()` });
   definition.actions.forEach((action, i) => {
     const path = `actions[${i}]`;
+    if (available && action.kind === 'read' && !action.run) problems.push({ path: `${path}.run`, message: `read action "${action.actionId}" has no implementation (run)` });
+    if (available && action.kind === 'write' && (!action.preview || (!action.apply && !action.batch))) {
+      problems.push({ path: `${path}.apply`, message: `write action "${action.actionId}" needs preview and apply (or batch)` });
+    }
     for (const [field, schema, io] of [['input', action.input, 'input'], ['output', action.output, 'output']] as const) {
       try {
         jsonSchemaOf(schema, io);
