@@ -3,10 +3,9 @@
  * {@link defineConnector} (see `connectors/servicenow/definition.ts` for a complete example); the
  * manifest generator turns it into the signed JSON the runtime trusts.
  *
- * Adding an action: append a `defineAction({...})` to `actions`, give it the provider scopes it
- * needs (and add any new scope to the connector's `scopes`), then run
- * `npx tsx scripts/manifests.ts generate && npx tsx scripts/manifests.ts sign` and commit the
- * changed files under `manifests/`.
+ * Adding an action: `npm run new:action -- <connectorId> <resource>.<verb> [--write]` writes its
+ * file under `connectors/<id>/actions/`, its test and its line in `actions`; the checklist that
+ * follows (version bump, regenerating and signing the manifest) is in docs/connector-manifests.md.
  */
 import type { z } from 'zod';
 import type { TenantContext, TenantDeps } from '../../tenancy/tenant-context';
