@@ -16,11 +16,27 @@ import { validateManifest } from '../../connectors/framework/validate-manifest';
 import { serviceNowConnector } from '../../connectors/servicenow/definition';
 import { stripeConnector } from '../../connectors/planned/stripe';
 
+/**
+ * The released actions the rest of Gatehouse names (triage/propose-changes.ts, propose-revert.ts)
+ * or a tenant's policies may: an action id is never removed or renamed, so every release keeps them.
+ */
+const releasedActions = ['servicenow.incident.get', 'servicenow.incident.update_assignment', 'servicenow.incident.update_classification', 'servicenow.incident.add_work_note'];
+
 let serviceNow: ConnectorManifest;
 let stripe: ConnectorManifest;
+/** Positions in the ServiceNow manifest, found by id so a new action does not move what each test breaks. */
+let readAt = 0;
+let assignmentAt = 0;
+let workNoteAt = 0;
 before(async () => {
   serviceNow = await buildManifest(serviceNowConnector, defaultRepoRoot);
   stripe = await buildManifest(stripeConnector, defaultRepoRoot);
+  const at = (actionId: string) => {
+    const index = serviceNow.actions.findIndex((a) => a.actionId === actionId);
+    assert.ok(index >= 0, `ServiceNow declares ${actionId}`);
+    return index;
+  };
+  [readAt, assignmentAt, workNoteAt] = [at('servicenow.incident.get'), at('servicenow.incident.update_assignment'), at('servicenow.incident.add_work_note')];
 });
 
 /** A deep copy of a manifest to break on purpose (typed loosely: the point is to make it wrong). */
@@ -54,22 +70,29 @@ describe('shipped connector definitions', () => {
     });
   }
 
-  it('ServiceNow declares exactly the four triage actions, with the read as the only read_only one', () => {
-    assert.deepEqual(serviceNow.actions.map((a) => [a.actionId, a.kind, a.approvalGate]), [
-      ['servicenow.incident.get', 'read', 'read_only'],
-      ['servicenow.incident.update_assignment', 'write', 'external_write'],
-      ['servicenow.incident.update_classification', 'write', 'external_write'],
-      ['servicenow.incident.add_work_note', 'write', 'external_write'],
-    ]);
+  it('ServiceNow declares its definition\'s actions in order, the reads as the only read_only ones, and no released action missing', () => {
+    assert.deepEqual(serviceNow.actions.map((a) => [a.actionId, a.kind, a.approvalGate]),
+      serviceNowConnector.actions.map((a) => [a.actionId, a.kind, a.approvalGate]));
+    for (const a of serviceNow.actions) assert.equal(a.approvalGate === 'read_only', a.kind === 'read', `${a.actionId}: ${a.kind} gated ${a.approvalGate}`);
+    for (const id of releasedActions) assert.ok(serviceNow.actions.some((a) => a.actionId === id), `ServiceNow still declares ${id}`);
+    assert.equal(action(serviceNow, 'servicenow.incident.get').kind, 'read');
     assert.deepEqual(action(serviceNow, 'servicenow.incident.add_work_note').reversal?.reversible, false);
     assert.equal(action(serviceNow, 'servicenow.incident.update_assignment').reversal?.compensatingActionId, 'servicenow.incident.update_assignment');
   });
 
   it('JSON Schemas come from the zod schemas (one source of truth)', () => {
-    const input = action(serviceNow, 'servicenow.incident.add_work_note').inputSchema;
-    assert.equal(input['$schema'], 'https://json-schema.org/draft/2020-12/schema');
-    assert.deepEqual(input['required'], ['sysId', 'note', 'marker']);
-    assert.equal(input['additionalProperties'], false);
+    let objects = 0;
+    for (const definition of serviceNowConnector.actions) {
+      if (!(definition.input instanceof z.ZodObject)) continue;
+      objects += 1;
+      const shape: Record<string, z.ZodType> = definition.input.shape;
+      const input = action(serviceNow, definition.actionId).inputSchema;
+      assert.equal(input['$schema'], 'https://json-schema.org/draft/2020-12/schema');
+      assert.deepEqual(Object.keys(input['properties'] as object), Object.keys(shape), definition.actionId);
+      assert.deepEqual(input['required'], Object.keys(shape).filter((key) => !shape[key]!.isOptional()), definition.actionId);
+      assert.equal(input['additionalProperties'], false, `${definition.actionId}: a strict zod object is a closed JSON Schema`);
+    }
+    assert.ok(objects > 0, 'some ServiceNow action takes an object input');
   });
 
   it('planned connectors are planned, available ones available', () => {
@@ -112,13 +135,13 @@ describe('bad manifests are refused with a path and a reason', () => {
   });
 
   it('action id outside the connector namespace', () => {
-    const problems = validateManifest(broken(serviceNow, (m) => { m.actions[0]!.actionId = 'jira.issue.get'; }));
-    assertProblem(problems, 'actions[0].actionId', /must start with the connector id "servicenow\."/);
+    const problems = validateManifest(broken(serviceNow, (m) => { m.actions[readAt]!.actionId = 'jira.issue.get'; }));
+    assertProblem(problems, `actions[${readAt}].actionId`, /must start with the connector id "servicenow\."/);
   });
 
   it('write action gated read_only', () => {
-    const problems = validateManifest(broken(serviceNow, (m) => { m.actions[1]!.approvalGate = 'read_only'; }));
-    assertProblem(problems, 'actions[1].approvalGate', /write action "servicenow\.incident\.update_assignment" cannot be gated "read_only"/);
+    const problems = validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.approvalGate = 'read_only'; }));
+    assertProblem(problems, `actions[${assignmentAt}].approvalGate`, /write action "servicenow\.incident\.update_assignment" cannot be gated "read_only"/);
   });
 
   it('scopes broader than the actions need: names the unused scopes', () => {
@@ -128,38 +151,38 @@ describe('bad manifests are refused with a path and a reason', () => {
 
   it('an action needing a scope the connector does not request', () => {
     const problems = validateManifest(broken(serviceNow, (m) => { m.scopes = m.scopes.filter((s) => s !== 'table:sys_journal_field:read'); }));
-    assertProblem(problems, 'actions[3].scopes', /needs scope "table:sys_journal_field:read", which the connector does not request/);
+    assertProblem(problems, `actions[${workNoteAt}].scopes`, /needs scope "table:sys_journal_field:read", which the connector does not request/);
   });
 
   it('compensating action missing', () => {
     const problems = validateManifest(broken(serviceNow, (m) => {
-      m.actions[3]!.reversal = { reversible: false, compensatingActionId: 'servicenow.incident.delete_work_note', procedure: null };
+      m.actions[workNoteAt]!.reversal = { reversible: false, compensatingActionId: 'servicenow.incident.delete_work_note', procedure: null };
     }));
-    assertProblem(problems, 'actions[3].reversal.compensatingActionId', /"servicenow\.incident\.delete_work_note" of "servicenow\.incident\.add_work_note" does not exist/);
+    assertProblem(problems, `actions[${workNoteAt}].reversal.compensatingActionId`, /"servicenow\.incident\.delete_work_note" of "servicenow\.incident\.add_work_note" does not exist/);
   });
 
   it('reversible action naming neither a compensating action nor a documented reversal', () => {
     const problems = validateManifest(broken(serviceNow, (m) => {
-      m.actions[1]!.reversal = { reversible: true, compensatingActionId: null, procedure: '  ' };
+      m.actions[assignmentAt]!.reversal = { reversible: true, compensatingActionId: null, procedure: '  ' };
     }));
-    assertProblem(problems, 'actions[1].reversal', /must name a compensatingActionId or document the reversal/);
+    assertProblem(problems, `actions[${assignmentAt}].reversal`, /must name a compensatingActionId or document the reversal/);
   });
 
   it('compensating action that is a read', () => {
     const problems = validateManifest(broken(serviceNow, (m) => {
-      m.actions[1]!.reversal = { reversible: true, compensatingActionId: 'servicenow.incident.get', procedure: null };
+      m.actions[assignmentAt]!.reversal = { reversible: true, compensatingActionId: 'servicenow.incident.get', procedure: null };
     }));
-    assertProblem(problems, 'actions[1].reversal.compensatingActionId', /is a read/);
+    assertProblem(problems, `actions[${assignmentAt}].reversal.compensatingActionId`, /is a read/);
   });
 
   it('write action without a reversal, without audit, or not idempotent', () => {
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[1]!.reversal = null; })), 'actions[1].reversal', /must say how it is undone/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[1]!.auditRequired = false; })), 'actions[1].auditRequired', /must be audited/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[1]!.idempotency = 'not_applicable'; })), 'actions[1].idempotency', /"natural" or "required"/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.reversal = null; })), `actions[${assignmentAt}].reversal`, /must say how it is undone/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.auditRequired = false; })), `actions[${assignmentAt}].auditRequired`, /must be audited/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.idempotency = 'not_applicable'; })), `actions[${assignmentAt}].idempotency`, /"natural" or "required"/);
   });
 
   it('read action without a sample input', () => {
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[0]!.sampleInput = null; })), 'actions[0].sampleInput', /needs a sample input/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[readAt]!.sampleInput = null; })), `actions[${readAt}].sampleInput`, /needs a sample input/);
   });
 
   it('financial action not blocked_by_default', () => {
@@ -183,10 +206,10 @@ describe('bad manifests are refused with a path and a reason', () => {
 
   it('an external message sender gated below external_write', () => {
     const problems = validateManifest(broken(serviceNow, (m) => {
-      m.actions[3]!.effects = ['sends_external_message'];
-      m.actions[3]!.approvalGate = 'workspace_write';
+      m.actions[workNoteAt]!.effects = ['sends_external_message'];
+      m.actions[workNoteAt]!.approvalGate = 'workspace_write';
     }));
-    assertProblem(problems, 'actions[3].approvalGate', /sends external messages, so it needs at least the "external_write" gate/);
+    assertProblem(problems, `actions[${workNoteAt}].approvalGate`, /sends external messages, so it needs at least the "external_write" gate/);
   });
 
   it('healthcheck naming a write action', () => {
@@ -195,11 +218,11 @@ describe('bad manifests are refused with a path and a reason', () => {
   });
 
   it('invalid JSON Schemas', () => {
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[0]!.inputSchema['type'] = 'banana'; })), 'actions[0].inputSchema.type', /"type" must be one of/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[1]!.outputSchema['properties'] = ['not', 'an', 'object']; })), 'actions[1].outputSchema.properties', /must be an object of schemas/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[1]!.inputSchema['required'] = 'sysId'; })), 'actions[1].inputSchema.required', /array of distinct property names/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[0]!.outputSchema['$ref'] = '#/$defs/missing'; })), 'actions[0].outputSchema.$ref', /does not resolve/);
-    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[0]!.inputSchema = { anyOf: [] }; })), 'actions[0].inputSchema.anyOf', /non-empty array/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[readAt]!.inputSchema['type'] = 'banana'; })), `actions[${readAt}].inputSchema.type`, /"type" must be one of/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.outputSchema['properties'] = ['not', 'an', 'object']; })), `actions[${assignmentAt}].outputSchema.properties`, /must be an object of schemas/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[assignmentAt]!.inputSchema['required'] = 'sysId'; })), `actions[${assignmentAt}].inputSchema.required`, /array of distinct property names/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[readAt]!.outputSchema['$ref'] = '#/$defs/missing'; })), `actions[${readAt}].outputSchema.$ref`, /does not resolve/);
+    assertProblem(validateManifest(broken(serviceNow, (m) => { m.actions[readAt]!.inputSchema = { anyOf: [] }; })), `actions[${readAt}].inputSchema.anyOf`, /non-empty array/);
   });
 
   it('implementation paths that leave the repository', () => {
