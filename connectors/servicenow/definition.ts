@@ -3,8 +3,9 @@
  * under `./actions/` (schemas, gate, risk, scopes, idempotency, reversal and implementation);
  * this file lists them and says how the connector connects, is checked and is disconnected.
  *
- * To add an action: `npm run new:action -- servicenow <resource>.<verb>` writes the file and its
- * test; list it below, bump `version`, then `npm run manifests -- generate && npm run manifests -- sign`.
+ * To add an action: `npm run new:action -- servicenow <resource>.<verb> --write|--read` writes the
+ * file and its test and lists it below; bump `version`, then
+ * `npm run manifests -- generate && npm run manifests -- sign` (docs/connector-manifests.md).
  */
 import { codeFilesIn } from '../framework/code-files';
 import { defineConnector } from '../framework/define-connector';

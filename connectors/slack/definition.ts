@@ -6,9 +6,10 @@
  * and `usergroups:read`.
  *
  * Each action is one file under `actions/` holding its schemas, facts and implementation. To add
- * one: write its file with `defineSlackAction`, give it the Web API method's bot scopes (adding
- * new ones to `scopes` below), list it here, then
- * `npx tsx scripts/manifests.ts generate && npx tsx scripts/manifests.ts sign`.
+ * one: `npm run new:action -- slack <resource>.<verb> --write|--read` writes the file and its test
+ * and lists it here; give it the Web API method's bot scopes (adding new ones to `scopes` below),
+ * bump `version`, then `npm run manifests -- generate && npm run manifests -- sign` (see
+ * docs/connector-manifests.md, "Adding an action").
  */
 import { codeFilesIn } from '../framework/code-files';
 import { defineConnector } from '../framework/define-connector';
