@@ -6,7 +6,7 @@
  * re-exports each file by absolute path.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where developers' approval workflows live. */
@@ -28,6 +28,11 @@ export function workflowEntryPath(): string {
   const dir = resolve(__dirname, '../.build');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `workflows-entry-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.ts`);
-  writeFileSync(path, text);
+  if (!existsSync(path)) {
+    // Written aside and renamed into place: another process bundling at the same moment never reads a half-written file.
+    const aside = `${path}.${process.pid}.tmp`;
+    writeFileSync(aside, text);
+    renameSync(aside, path);
+  }
   return path;
 }
