@@ -1,8 +1,8 @@
 /**
  * Runs one read action for a tenant: input validated against the action's schema, the
  * connector verified, the implementation run with the tenant's connection, the output validated
- * against the action's output schema. Used by workflow code (through the `readAction` activity,
- * after the policy allowed it) and by the smoke test. A read never writes.
+ * against the action's output schema. Used by the smoke test (workflow code reads through a
+ * plan, so the policy decides first). A read never writes.
  */
 import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';

@@ -5,6 +5,8 @@
  */
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { ActionContractError } from '../action-runtime/contract-errors';
+import { UnknownActionError } from '../action-runtime/run-read';
 import { ConnectorRefusedError } from '../connectors/framework/errors';
 import { GitHubApiError } from '../connectors/github/errors';
 import { ServiceNowApiError } from '../connectors/servicenow/errors';
@@ -20,6 +22,9 @@ function isSlackError(err: unknown): err is { code: string; data?: { error?: str
 }
 
 export function toActivityFailure(err: unknown): unknown {
+  // A value that breaks an action's contract, or an action nobody declares, stays wrong on retry.
+  if (err instanceof ActionContractError) return err.toFailure();
+  if (err instanceof UnknownActionError) return ApplicationFailure.create({ type: 'Gatehouse.unknown_action', message: err.message, nonRetryable: true });
   if (err instanceof ServiceNowApiError) {
     if (err.retryable) {
       return ApplicationFailure.create({
