@@ -33,3 +33,9 @@ export function parseContract<S extends z.ZodType>(schema: S, value: unknown, ac
     path: issue.path.length ? issue.path.join('.') : `(${side})`, message: issue.message,
   })));
 }
+
+/** An action no connector declares, or one that cannot run the way it was asked to (a write outside a plan). */
+export class UnknownActionError extends Error {
+  override readonly name = 'UnknownActionError';
+  readonly code = 'unknown_action';
+}

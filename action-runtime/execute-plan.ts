@@ -16,9 +16,8 @@ import type { ActivityDeps } from '../activities/deps';
 import { toAuditEvents, type RunAuditEvent } from '../activities/run-audit';
 import { findAction, type CatalogEntry } from './action-catalog';
 import { contextFactory } from './connections';
-import { parseContract } from './contract-errors';
+import { parseContract, UnknownActionError } from './contract-errors';
 import type { ActionWriteResult, ProposedAction, WriteOutcome } from './plan-types';
-import { UnknownActionError } from './run-read';
 
 export interface ExecutePlanRequest {
   tenantId: string;

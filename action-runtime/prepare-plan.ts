@@ -14,9 +14,8 @@ import { requireVerified } from '../activities/failures';
 import { findAction, manifestAction, manifestFacts } from './action-catalog';
 import { actionKeyOf } from './action-keys';
 import { contextFactory } from './connections';
-import { parseContract } from './contract-errors';
+import { parseContract, UnknownActionError } from './contract-errors';
 import type { ActionCall, ActionPlan, ExcludedApprover, ProposedAction } from './plan-types';
-import { UnknownActionError } from './run-read';
 import { checkSelfApproval } from '../activities/requester-exclusions';
 
 export interface PlanRequest {

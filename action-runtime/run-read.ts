@@ -8,12 +8,7 @@ import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';
 import { findAction, manifestAction } from './action-catalog';
 import { contextFactory } from './connections';
-import { parseContract } from './contract-errors';
-
-export class UnknownActionError extends Error {
-  override readonly name = 'UnknownActionError';
-  readonly code = 'unknown_action';
-}
+import { parseContract, UnknownActionError } from './contract-errors';
 
 export interface ReadRequest {
   actionId: string;

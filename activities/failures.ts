@@ -5,8 +5,7 @@
  */
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ErrorCode, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
-import { ActionContractError } from '../action-runtime/contract-errors';
-import { UnknownActionError } from '../action-runtime/run-read';
+import { ActionContractError, UnknownActionError } from '../action-runtime/contract-errors';
 import { ConnectorRefusedError } from '../connectors/framework/errors';
 import { GitHubApiError } from '../connectors/github/errors';
 import { ServiceNowApiError } from '../connectors/servicenow/errors';
