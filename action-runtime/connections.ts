@@ -22,22 +22,6 @@ export function readMemo(): ActionContext<unknown>['memo'] {
   };
 }
 
-const remembered = new Map<string, { value: unknown; until: number }>();
-const MAX_REMEMBERED = 10_000;
-
-/** The process-wide cache behind `ctx.remember`, keyed per tenant. */
-function rememberFor(tenantId: string): ActionContext<unknown>['remember'] {
-  return async <T>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T> => {
-    const full = `${tenantId}:${key}`;
-    const hit = remembered.get(full);
-    if (hit && hit.until > Date.now()) return hit.value as T;
-    const value = await read();
-    if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-    remembered.set(full, { value, until: Date.now() + ttlMs });
-    return value;
-  };
-}
-
 /** Opens the connector's connection for the tenant. */
 export async function openConnection(deps: TenantDeps, tenant: TenantContext, connector: ConnectorDefinition): Promise<unknown> {
   if (!connector.connect) throw new Error(`connector ${connector.connectorId} declares no connect(): it cannot run actions`);
@@ -47,7 +31,6 @@ export async function openConnection(deps: TenantDeps, tenant: TenantContext, co
 /** Builds an action's context; connections are opened once per connector per step. */
 export function contextFactory(deps: TenantDeps, tenant: TenantContext, planKey: string) {
   const memo = readMemo();
-  const remember = rememberFor(tenant.id);
   const connections = new Map<string, Promise<unknown>>();
   return async (connector: ConnectorDefinition, idempotencyKey: string): Promise<ActionContext<unknown>> => {
     let connection = connections.get(connector.connectorId);
@@ -55,6 +38,6 @@ export function contextFactory(deps: TenantDeps, tenant: TenantContext, planKey:
       connection = openConnection(deps, tenant, connector);
       connections.set(connector.connectorId, connection);
     }
-    return { connection: await connection, tenantId: tenant.id, idempotencyKey, planKey, memo, remember };
+    return { connection: await connection, tenantId: tenant.id, idempotencyKey, planKey, memo };
   };
 }

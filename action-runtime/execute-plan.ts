@@ -12,12 +12,12 @@ import { findReceipt, storeReceipt } from '../db/action-receipts-repo';
 import { appendAuditEventsWith, inTransaction, type NewAuditEvent } from '../db/audit-repo';
 import { recordWrite } from '../db/write-log-repo';
 import type { TenantContext } from '../tenancy/tenant-context';
-import type { ActivityDeps } from '../activities/deps';
-import { toAuditEvents, type RunAuditEvent } from '../activities/run-audit';
+import { toAuditEvents, type RunAuditEvent } from '../audit/run-audit';
 import { findAction, type CatalogEntry } from './action-catalog';
 import { contextFactory } from './connections';
 import { parseContract, UnknownActionError } from './contract-errors';
 import type { ActionWriteResult, ProposedAction, WriteOutcome } from './plan-types';
+import type { ActionRuntimeDeps } from './runtime-deps';
 
 export interface ExecutePlanRequest {
   tenantId: string;
@@ -59,7 +59,7 @@ function approvedWrite(action: ProposedAction): ApprovedWrite {
   };
 }
 
-export async function executePlan(deps: ActivityDeps, tenant: TenantContext, request: ExecutePlanRequest): Promise<ActionWriteResult[]> {
+export async function executePlan(deps: ActionRuntimeDeps, tenant: TenantContext, request: ExecutePlanRequest): Promise<ActionWriteResult[]> {
   const attempt = Context.current().info.attempt;
   const contextFor = contextFactory(deps, tenant, request.planKey);
   const results: Array<ActionWriteResult | undefined> = request.actions.map(() => undefined);
@@ -103,7 +103,7 @@ function checked(action: ProposedAction, receipt: WriteReceipt | undefined): Act
 
 /** One write behind its receipt: a retry finds the receipt and writes nothing. */
 async function applyOne(
-  deps: ActivityDeps, tenantId: string, action: ProposedAction, definition: CatalogEntry['action'], ctx: Awaited<ReturnType<ReturnType<typeof contextFactory>>>,
+  deps: ActionRuntimeDeps, tenantId: string, action: ProposedAction, definition: CatalogEntry['action'], ctx: Awaited<ReturnType<ReturnType<typeof contextFactory>>>,
 ): Promise<ActionWriteResult> {
   if (definition.kind !== 'write' || !definition.apply) throw new UnknownActionError(`${action.actionId} has no implementation`);
   const stored = await findReceipt(deps.pool, tenantId, action.key);
@@ -118,7 +118,7 @@ async function applyOne(
 }
 
 /** The write log (prior values, for reverts) and the audit events, in one transaction. */
-async function record(deps: ActivityDeps, request: ExecutePlanRequest, results: readonly ActionWriteResult[], attempt: number): Promise<void> {
+async function record(deps: ActionRuntimeDeps, request: ExecutePlanRequest, results: readonly ActionWriteResult[], attempt: number): Promise<void> {
   const events: NewAuditEvent[] = toAuditEvents(request.tenantId, request.workflowId, request.audit);
   for (const [i, result] of results.entries()) {
     const action = request.actions[i]!;

@@ -9,14 +9,13 @@ import type { ApprovalSubject } from '../connectors/framework/action-contract';
 import { combineApprovals, evaluatePolicy, type PolicyEvaluation } from '../policy/evaluate-policy';
 import { slackClientFor, type TenantContext } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
-import type { ActivityDeps } from '../activities/deps';
-import { requireVerified } from '../activities/failures';
 import { findAction, manifestAction, manifestFacts } from './action-catalog';
 import { actionKeyOf } from './action-keys';
 import { contextFactory } from './connections';
 import { parseContract, UnknownActionError } from './contract-errors';
 import type { ActionCall, ActionPlan, ExcludedApprover, ProposedAction } from './plan-types';
-import { checkSelfApproval } from '../activities/requester-exclusions';
+import type { ActionRuntimeDeps } from './runtime-deps';
+import { checkSelfApproval } from './self-approval';
 
 export interface PlanRequest {
   calls: readonly ActionCall[];
@@ -32,7 +31,7 @@ export interface PlanRequest {
  * it (the triage plan reads the incident first), so previews reuse those reads.
  */
 export async function preparePlan(
-  deps: ActivityDeps, tenant: TenantContext, request: PlanRequest, contextFor = contextFactory(deps, tenant, request.planKey),
+  deps: ActionRuntimeDeps, tenant: TenantContext, request: PlanRequest, contextFor = contextFactory(deps, tenant, request.planKey),
 ): Promise<ActionPlan> {
   const policy = await loadTenantPolicy(deps.pool, tenant, deps.tenants);
   const actions: ProposedAction[] = [];
@@ -42,7 +41,8 @@ export async function preparePlan(
   for (const [index, call] of request.calls.entries()) {
     const entry = findAction(call.actionId);
     if (!entry) throw new UnknownActionError(`unknown action ${call.actionId}: no connector declares it`);
-    requireVerified(deps, entry.connector.connectorId);
+    // Throws the registry's refusal (unsigned, tampered, unknown): such a connector's actions never run.
+    deps.registry.get(entry.connector.connectorId);
     const { action, connector } = entry;
     const input = parseContract(action.input, call.input, action.actionId, 'input');
     const evaluation = evaluatePolicy(manifestFacts(deps.registry, entry), policy.document);

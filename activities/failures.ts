@@ -13,7 +13,7 @@ import type { ActivityDeps } from './deps';
 import { RateLimitedError, rateLimitedFailure } from '../ratelimit';
 import { TenantConfigError } from '../tenancy/tenant-context';
 import { UnsafeUrlError } from '../tenancy/url-guard';
-import { retryableSlackErrors } from './transient-retry';
+import { retryableSlackErrors } from '../connectors/transient-retry';
 
 function isSlackError(err: unknown): err is { code: string; data?: { error?: string }; retryAfter?: number; message: string } {
   return typeof err === 'object' && err !== null && 'code' in err && typeof (err as { code: unknown }).code === 'string'
@@ -24,6 +24,7 @@ export function toActivityFailure(err: unknown): unknown {
   // A value that breaks an action's contract, or an action nobody declares, stays wrong on retry.
   if (err instanceof ActionContractError) return err.toFailure();
   if (err instanceof UnknownActionError) return ApplicationFailure.create({ type: 'Gatehouse.unknown_action', message: err.message, nonRetryable: true });
+  if (err instanceof ConnectorRefusedError) return ApplicationFailure.create({ type: `Gatehouse.connector_${err.code}`, message: err.message, nonRetryable: true });
   if (err instanceof ServiceNowApiError) {
     if (err.retryable) {
       return ApplicationFailure.create({

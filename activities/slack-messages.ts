@@ -11,7 +11,7 @@ import { appendAuditEventsWith, inTransaction } from '../db/audit-repo';
 import { approvalRequestRow, closedRequestStatus } from './approval-request-record';
 import type { ActivityDeps } from './deps';
 import { withFailureMapping } from './failures';
-import { toAuditEvents, type RunAuditEvent } from './run-audit';
+import { toAuditEvents, type RunAuditEvent } from '../audit/run-audit';
 
 export interface PostApprovalRequestInput {
   tenantId: string;

@@ -6,7 +6,7 @@
  * Workflow code.
  */
 import { allHandlersFinished, condition, log, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { RunAuditEvent } from '../activities/run-audit';
+import type { RunAuditEvent } from '../audit/run-audit';
 import type { ActionWriteResult, DecisionInput, RunPlan, RunStatus, TriageResult } from '../triage/types';
 import { awaitDecision } from './await-decision';
 import { decideSignal } from './messages';

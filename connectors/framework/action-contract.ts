@@ -82,11 +82,6 @@ export interface ActionContext<C> {
   planKey: string;
   /** Reads shared within one step: several actions on one record read it once. */
   memo<T>(key: string, read: () => Promise<T>): Promise<T>;
-  /**
-   * Slow-changing facts kept per process for `ttlMs` (a user's e-mail address), per tenant. A
-   * failed read is not kept. Never for records an approval or a write depends on: use `memo`.
-   */
-  remember<T>(key: string, ttlMs: number, read: () => Promise<T>): Promise<T>;
 }
 
 /** An approved write with what the approver saw, as a batch applier receives it. */

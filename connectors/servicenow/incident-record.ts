@@ -13,7 +13,7 @@
 import type { ActionContext, ApprovalSubject, ApprovedWrite, FieldChange, FieldWriteResult, WriteBatch, WritePreview, WriteReceipt } from '../framework/action-contract';
 import type { IncidentWrite } from './client';
 import type { ServiceNowConnection } from './connection';
-import { ServiceNowApiError } from './errors';
+import { lookupRequesterEmail } from './requester-identity';
 import { priorityLabels, stateLabels, type Incident, type IncidentFieldName } from './incident';
 import type { IncidentWriteOutput } from './schemas';
 
@@ -25,23 +25,13 @@ export function readIncident(ctx: ActionContext<ServiceNowConnection>, sysId: st
   return ctx.memo(`servicenow:incident:${sysId}`, () => ctx.connection.getIncident(sysId));
 }
 
-/** How long a user's e-mail address is used before it is read again. */
-const USER_TTL_MS = 5 * 60_000;
-
 /**
- * The e-mail of a requester (kept a few minutes per process: the same callers come back); a user
- * without one is reported, not guessed. A failed read fails the step, which is retried.
+ * The e-mail of a requester (cached a few minutes per process: the same callers come back); a
+ * user without one is reported, not guessed, and an outage fails the step, which is retried.
  */
 async function requester(ctx: ActionContext<ServiceNowConnection>, role: string, userSysId: string): Promise<ApprovalSubject['requesters'][number] | undefined> {
   if (!userSysId) return undefined;
-  try {
-    const user = await ctx.remember(`servicenow:user:${userSysId}`, USER_TTL_MS, () => ctx.connection.getUser(userSysId));
-    return user.email ? { role, email: user.email } : { role, problem: 'has no e-mail address in ServiceNow' };
-  } catch (err) {
-    // A user record that does not exist cannot be matched to anyone; anything else (an outage) fails the step.
-    if (err instanceof ServiceNowApiError && err.code === 'not_found') return { role, problem: `is a user ServiceNow does not know (${userSysId})` };
-    throw err;
-  }
+  return { role, ...(await lookupRequesterEmail(ctx.connection, userSysId, { tenantId: ctx.tenantId })) };
 }
 
 /** The incident as the approver sees it, with the caller and opener, who may not approve changes to it. */

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
-import type { SlackUserDirectory } from '../../activities/approver-identity';
-import { IdentityCache } from '../../activities/identity-cache';
-import { lookupRequesterEmail } from '../../activities/requester-identity';
-import { checkSelfApproval } from '../../activities/requester-exclusions';
-import { retryTransient } from '../../activities/transient-retry';
+import type { SlackUserDirectory } from '../../action-runtime/approver-identity';
+import { IdentityCache } from '../../connectors/identity-cache';
+import { lookupRequesterEmail } from '../../connectors/servicenow/requester-identity';
+import { checkSelfApproval } from '../../action-runtime/self-approval';
+import { retryTransient } from '../../connectors/transient-retry';
 import { ServiceNowApiError } from '../../connectors/servicenow/errors';
 
 const noWait = { sleep: async () => {} };

@@ -55,7 +55,7 @@ describe('ServiceNow actions against their manifest and the simulator', () => {
   after(() => sn.close());
 
   const context = (key: string): ActionContext<ServiceNowClient> => ({
-    connection: client, tenantId: 'contract', idempotencyKey: `${key}#0`, planKey: key, memo: readMemo(), remember: (_k, _ttl, read) => read(),
+    connection: client, tenantId: 'contract', idempotencyKey: `${key}#0`, planKey: key, memo: readMemo(),
   });
 
   /** The scopes the requests made since the last reset need. */

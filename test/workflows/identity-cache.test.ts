@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IDENTITY_TTL_MS, IdentityCache } from '../../activities/identity-cache';
+import { IDENTITY_TTL_MS, IdentityCache } from '../../connectors/identity-cache';
 
 describe('identity cache', () => {
   it('asks once within the TTL, again after it, and never keeps a failure', async () => {

@@ -5,10 +5,10 @@
  * address cannot be known is reported as a problem, never as "nobody": the check then cannot
  * match them, and the request must say so.
  */
-import type { ServiceNowClient } from '../connectors/servicenow/client';
-import { ServiceNowApiError } from '../connectors/servicenow/errors';
-import { identityCache, type IdentityCache } from './identity-cache';
-import { retryTransient, type RetryOptions } from './transient-retry';
+import type { ServiceNowClient } from './client';
+import { ServiceNowApiError } from './errors';
+import { identityCache, type IdentityCache } from '../identity-cache';
+import { retryTransient, type RetryOptions } from '../transient-retry';
 
 /** A requester's address, or why there is none (phrased to follow "the incident's caller …"). */
 export type RequesterIdentity = { email: string; problem?: undefined } | { email?: undefined; problem: string };

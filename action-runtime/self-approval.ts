@@ -7,10 +7,10 @@
  * address is reported, so the request can say that self-approval could not be checked.
  */
 import type { UnverifiedApproverMode } from '../policy/policy-document';
-import type { ExcludedApprover } from '../triage/types';
+import type { ExcludedApprover } from './plan-types';
 import { lookupApproverEmail, type SlackUserDirectory } from './approver-identity';
-import type { IdentityCache } from './identity-cache';
-import type { RetryOptions } from './transient-retry';
+import type { IdentityCache } from '../connectors/identity-cache';
+import type { RetryOptions } from '../connectors/transient-retry';
 
 export interface SelfApprovalCheckInput {
   /** Keys the cached addresses: the same ids mean different people in different tenants. */

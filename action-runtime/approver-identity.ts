@@ -6,8 +6,8 @@
  * from the incident's requester, so the caller excludes or flags them, never lets them pass.
  */
 import { ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
-import { identityCache, type IdentityCache } from './identity-cache';
-import { retryTransient, type RetryOptions } from './transient-retry';
+import { identityCache, type IdentityCache } from '../connectors/identity-cache';
+import { retryTransient, type RetryOptions } from '../connectors/transient-retry';
 
 /** The slice of Slack's WebClient the lookup uses (a WebClient is one; tests pass a fake). */
 export interface SlackUserDirectory {

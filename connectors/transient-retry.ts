@@ -7,7 +7,7 @@
  * which honours the wait, takes over. Anything else is not retried and propagates unchanged.
  */
 import { ErrorCode, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
-import { ServiceNowApiError } from '../connectors/servicenow/errors';
+import { ServiceNowApiError } from './servicenow/errors';
 import { RateLimitedError } from '../ratelimit';
 
 /** Slack `error` codes that say "try again later" rather than "this request is wrong". */
