@@ -1,9 +1,12 @@
 /**
  * Slack side effects of a run: post the approval request, answer refused decisions privately,
- * and replace the request with its outcome (which removes the buttons).
+ * remind approvers, and replace the request with its outcome (which removes the buttons). Each
+ * is a call of the Slack connector's action (slack.chat.*), so what is sent is checked against
+ * the signed manifest and made by the one implementation of the call.
  */
 import { approvalRequestBlocks, approvalRequestText, outcomeBlocks, outcomeText } from '../connectors/slack/approval-message';
-import { loadTenant, slackClientFor } from '../tenancy/tenant-context';
+import { systemWrite } from '../action-runtime/system-write';
+import { loadTenant } from '../tenancy/tenant-context';
 import type { ActionWriteResult, ApprovalMessageRef, RunStatus, RunPlan, TriageState } from '../triage/types';
 import { Context } from '@temporalio/activity';
 import { closeApprovalRequest, openApprovalRequest } from '../db/approval-requests-repo';
@@ -60,14 +63,9 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
   async function postApprovalRequest(input: PostApprovalRequestInput): Promise<ApprovalMessageRef> {
     return withFailureMapping(async () => {
       const tenant = await loadTenant(deps, input.tenantId);
-      const slack = await slackClientFor(deps, tenant);
-      const posted = await slack.chat.postMessage({
-        channel: tenant.settings.slack.channel,
-        text: approvalRequestText(input.plan),
-        blocks: approvalRequestBlocks(input),
-        unfurl_links: false,
-      });
-      if (!posted.channel || !posted.ts) throw new Error('Slack accepted the message but returned no channel/ts');
+      const posted = await systemWrite(deps, tenant, 'slack.chat.post_approval_request', {
+        channel: tenant.settings.slack.channel, text: approvalRequestText(input.plan), blocks: approvalRequestBlocks(input),
+      }) as ApprovalMessageRef;
       // The request and its audit events are on record together: the admin API judges decisions from the row.
       const request = approvalRequestRow(input, Context.current().info.workflowExecution?.runId ?? null);
       await inTransaction(deps.pool, async (client) => {
@@ -81,11 +79,9 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
   async function finishApprovalMessage(input: FinishApprovalMessageInput): Promise<void> {
     return withFailureMapping(async () => {
       const tenant = await loadTenant(deps, input.tenantId);
-      const slack = await slackClientFor(deps, tenant);
       // chat.update is idempotent: a retry writes the same final text again.
-      await slack.chat.update({
-        channel: input.message.channel,
-        ts: input.message.ts,
+      await systemWrite(deps, tenant, 'slack.chat.update_message', {
+        channel: input.message.channel, ts: input.message.ts,
         text: outcomeText(input.plan, input.status, input.detail),
         blocks: outcomeBlocks({ ...input, auditUrl: deps.auditLinks.urlFor(input.workflowId) }),
       });
@@ -99,11 +95,8 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
   async function notifyRefusedDecision(input: NotifyRefusedDecisionInput): Promise<void> {
     return withFailureMapping(async () => {
       const tenant = await loadTenant(deps, input.tenantId);
-      const slack = await slackClientFor(deps, tenant);
-      await slack.chat.postEphemeral({
-        channel: input.message.channel,
-        user: input.approver,
-        thread_ts: input.message.ts,
+      await systemWrite(deps, tenant, 'slack.chat.post_ephemeral', {
+        channel: input.message.channel, user: input.approver, thread_ts: input.message.ts,
         text: `Your decision was not recorded: ${input.reason}.`,
       });
     });
@@ -113,12 +106,11 @@ export function createSlackMessageActivities(deps: ActivityDeps) {
   async function nudgeApprovers(input: NudgeApproversInput): Promise<void> {
     return withFailureMapping(async () => {
       const tenant = await loadTenant(deps, input.tenantId);
-      const slack = await slackClientFor(deps, tenant);
       const who = input.approvers.map((a) => `<@${a}>`).join(' ');
       const text = input.kind === 'reminder'
         ? `Reminder: the ${input.about} is still waiting for a decision. ${who}`
         : `Escalated: nobody has decided the ${input.about} yet, so it now also goes to ${who}.`;
-      await slack.chat.postMessage({ channel: input.message.channel, thread_ts: input.message.ts, text });
+      await systemWrite(deps, tenant, 'slack.chat.post_message', { channel: input.message.channel, thread_ts: input.message.ts, text });
     });
   }
 

@@ -28,7 +28,7 @@ export const slackConnector = defineConnector({
   name: 'Slack',
   description: 'Asks approvers in a channel with Approve / Deny buttons, replaces the request with its outcome and an audit link, tells an approver privately when a decision was not accepted, and posts approved messages to a channel. Looks up approvers (name, e-mail, active) to refuse self-approval.',
   category: 'communication',
-  version: '1.1.0',
+  version: '1.2.0',
   status: 'available',
   authType: 'oauth',
   permissionsRequested: ['connector_read', 'connector_external_write', 'connector_secret_management'],

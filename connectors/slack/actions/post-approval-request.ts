@@ -1,16 +1,15 @@
 /**
  * Write action `slack.chat.post_approval_request`: the approval request (incident context, the
  * exact diff, Approve / Deny buttons) posted to the tenant's approval channel. The approval
- * machinery (activities/slack-messages.ts) still posts it itself; this is the same call as an
- * action, so the manifest's contract and the code are one.
+ * machinery (activities/slack-messages.ts) posts every request through this action.
  */
 import { z } from 'zod';
 import { defineSlackAction } from '../connection';
 import { messagePreview, messageWritten } from '../message-preview';
 import { messageAnswerSchema, parseAnswer } from '../provider-answer';
-import { blocksSchema, channelIdSchema, messageRefSchema, textSchema } from '../schemas';
+import { blocksSchema, messageRefSchema, postTargetSchema, textSchema } from '../schemas';
 
-export const inputSchema = z.strictObject({ channel: channelIdSchema, text: textSchema, blocks: blocksSchema });
+export const inputSchema = z.strictObject({ channel: postTargetSchema, text: textSchema, blocks: blocksSchema });
 
 export const postApprovalRequestAction = defineSlackAction({
   actionId: 'slack.chat.post_approval_request',

@@ -1,7 +1,7 @@
 /**
  * Write action `slack.chat.post_ephemeral`: a notice in the request's thread that only one
- * approver sees (why their decision was not recorded). Called directly by
- * activities/slack-messages.ts for now; the action is the same call under its contract.
+ * approver sees (why their decision was not recorded). The approval machinery
+ * (activities/slack-messages.ts) sends every such notice through this action.
  */
 import { z } from 'zod';
 import { defineSlackAction } from '../connection';

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import { defineSlackAction } from '../connection';
 import { messagePreview, messageWritten } from '../message-preview';
 import { messageAnswerSchema, parseAnswer } from '../provider-answer';
-import { blocksSchema, channelIdSchema, messageRefSchema, textSchema } from '../schemas';
+import { blocksSchema, messageRefSchema, messageTsSchema, postTargetSchema, textSchema } from '../schemas';
 
 export const inputSchema = z.strictObject({
-  channel: channelIdSchema.optional().describe('Conversation id (C…, G… or D…); default the tenant\'s approval channel'),
+  channel: postTargetSchema.optional().describe('Conversation id or channel name; default the tenant\'s approval channel'),
+  thread_ts: messageTsSchema.optional().describe('Post as a reply in this message\'s thread'),
   text: textSchema,
   blocks: blocksSchema.optional(),
 });
@@ -38,7 +39,7 @@ export const postMessageAction = defineSlackAction({
     // The channel the approver saw, even if the tenant's approval channel changed since.
     const channel = approved.subject.id;
     const answer = await ctx.connection.client.chat.postMessage({
-      channel, text: input.text, ...(input.blocks ? { blocks: input.blocks } : {}), unfurl_links: false,
+      channel, text: input.text, ...(input.blocks ? { blocks: input.blocks } : {}), ...(input.thread_ts ? { thread_ts: input.thread_ts } : {}), unfurl_links: false,
     });
     const posted = parseAnswer(messageAnswerSchema, answer, 'chat.postMessage');
     return { output: { channel: posted.channel, ts: posted.ts }, fields: messageWritten(input.text) };

@@ -1,7 +1,7 @@
 /**
  * Write action `slack.chat.update_message`: replaces a message Gatehouse posted (the approval
- * request becomes its outcome, who decided and the audit link, without buttons). Called directly
- * by activities/slack-messages.ts for now; the action is the same call under its contract.
+ * request becomes its outcome, who decided and the audit link, without buttons). The approval
+ * machinery (activities/slack-messages.ts) makes every such update through this action.
  */
 import { z } from 'zod';
 import { defineSlackAction } from '../connection';
