@@ -1,17 +1,19 @@
 /**
  * From the actions a workflow asks for to a plan an approver can decide: each input validated
  * against its action's schema, the connector verified, gate and risk read from the signed
- * manifest and put through the tenant's policy, each write previewed (what it will change, from
- * what), and the approvers named — without the record's requesters and anyone the run excludes.
+ * manifest and put through the tenant's policy and what its marketplace install enabled, each
+ * write previewed (what it will change, from what), and the approvers named — without the record's requesters and anyone the run excludes.
  * Reads only: nothing is written while planning.
  */
 import type { ApprovalSubject } from '../connectors/framework/action-contract';
 import { combineApprovals, evaluatePolicy, type PolicyEvaluation } from '../policy/evaluate-policy';
 import { slackClientFor, type TenantContext } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
+import { listInstalls } from '../db/installs-repo';
 import { findAction, manifestAction, manifestFacts } from './action-catalog';
 import { actionKeyOf } from './action-keys';
 import { contextFactory } from './connections';
+import { installRefusal } from './install-gate';
 import { parseContract, UnknownActionError } from './contract-errors';
 import type { ActionCall, ActionPlan, ExcludedApprover, ProposedAction } from './plan-types';
 import type { ActionRuntimeDeps } from './runtime-deps';
@@ -33,7 +35,10 @@ export interface PlanRequest {
 export async function preparePlan(
   deps: ActionRuntimeDeps, tenant: TenantContext, request: PlanRequest, contextFor = contextFactory(deps, tenant, request.planKey),
 ): Promise<ActionPlan> {
-  const policy = await loadTenantPolicy(deps.pool, tenant, deps.tenants);
+  const [policy, installs] = await Promise.all([
+    loadTenantPolicy(deps.pool, tenant, deps.tenants),
+    listInstalls(deps.pool, tenant.id).then((rows) => new Map(rows.map((row) => [row.connectorId, row]))),
+  ]);
   const actions: ProposedAction[] = [];
   const evaluations: PolicyEvaluation[] = [];
   let subject: ApprovalSubject | undefined;
@@ -45,7 +50,10 @@ export async function preparePlan(
     deps.registry.get(entry.connector.connectorId);
     const { action, connector } = entry;
     const input = parseContract(action.input, call.input, action.actionId, 'input');
-    const evaluation = evaluatePolicy(manifestFacts(deps.registry, entry), policy.document);
+    const refusal = installRefusal(installs.get(connector.connectorId), action.actionId);
+    const evaluation: PolicyEvaluation = refusal
+      ? { actionId: action.actionId, decision: 'blocked', rule: refusal.rule, reason: refusal.reason, shadow: false }
+      : evaluatePolicy(manifestFacts(deps.registry, entry), policy.document);
     const key = actionKeyOf(request.planKey, index, action.actionId);
     const proposed: ProposedAction = {
       actionId: action.actionId, connectorId: connector.connectorId, kind: action.kind, title: manifestAction(deps.registry, entry).name,
