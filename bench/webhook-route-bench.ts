@@ -53,7 +53,7 @@ export async function webhookRouteBench(pool: Pool, settings: BenchSettings): Pr
   const token = await issueRouteToken(pool, tenant.id, 'servicenow');
   const logger = pino({ level: 'silent' });
   const deps: ApiDeps = {
-    pool, secrets: box, urlPolicy: { allowInsecure: false }, logger,
+    pool, secrets: box, urlPolicy: { allowedPrivateOrigins: [] }, logger,
     // Never called: echo events start no run. A Client connects lazily, on first use.
     temporal: new Client(), taskQueue: 'bench', auditLinks: new AuditLinks(masterKey, 'http://127.0.0.1'), adminToken: randomBytes(16).toString('hex'),
     publicBaseUrl: 'http://127.0.0.1', registry: await loadConnectorRegistry({ ...(await defaultRegistryOptions()), trustDevelopmentKeys: true }),

@@ -46,7 +46,7 @@ const pick = (record: Record<string, unknown>) =>
   Object.fromEntries(['number', 'short_description', 'assignment_group', 'category', 'impact', 'urgency', 'priority', 'sys_mod_count', 'sys_updated_by'].map((k) => [k, record[k]]));
 
 async function main(): Promise<void> {
-  process.env.GATEHOUSE_ALLOW_INSECURE_TENANT_URLS = 'true';
+  process.env.GATEHOUSE_ALLOWED_PRIVATE_ORIGINS = 'http://127.0.0.1:*,http://localhost:*';
   // The SDK's INFO lines (worker state changes) would bury the story the demo tells.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dev = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'gatehouse-demo-')), 'temporal.db') });

@@ -25,6 +25,6 @@ if (files.length === 0) {
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, GATEHOUSE_ALLOW_INSECURE_TENANT_URLS: 'true' },
+  env: { ...process.env, GATEHOUSE_ALLOWED_PRIVATE_ORIGINS: 'http://127.0.0.1:*,http://localhost:*' },
 });
 process.exit(result.status ?? 1);

@@ -8,6 +8,7 @@ import { getInstall } from '../db/installs-repo';
 import { gateFor, requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
 import { secretNames } from './tenant-settings';
 import { assertSafeTenantUrl } from './url-guard';
+import { guardedFetch } from './guarded-fetch';
 
 export const githubInstallConfigSchema = z.object({
   appId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]),
@@ -36,5 +37,5 @@ export async function githubClientFor(deps: TenantDeps, tenant: TenantContext): 
   await assertSafeTenantUrl(config.baseUrl, deps.urlPolicy);
   const privateKey = await requireSecret(deps, tenant, secretNames.githubAppPrivateKey);
   const gate = gateFor(deps, tenant, 'github');
-  return { client: new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, ...(gate ? { gate } : {}) }), config };
+  return { client: new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, fetch: guardedFetch(deps.urlPolicy), ...(gate ? { gate } : {}) }), config };
 }

@@ -13,6 +13,7 @@ import { getSecret } from '../db/secrets-repo';
 import type { SecretBox } from '../db/secret-box';
 import { secretNames, tenantSettingsSchema, type SecretName, type TenantSettings } from './tenant-settings';
 import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
+import { guardedFetch } from './guarded-fetch';
 import type { ConnectorLimiter } from '../ratelimit';
 import { UnknownTenantError, type CachedTenantRow, type TenantCache } from './tenant-cache';
 
@@ -91,7 +92,7 @@ async function openServiceNowClient(deps: TenantDeps, tenant: TenantContext): Pr
     const clientSecret = await requireSecret(deps, tenant, secretNames.serviceNowClientSecret);
     credentials = { kind: 'oauth', username: sn.username, password, clientId: sn.clientId, clientSecret };
   }
-  return new ServiceNowClient(sn.instanceUrl, credentials, gateFor(deps, tenant, 'servicenow'));
+  return new ServiceNowClient(sn.instanceUrl, credentials, gateFor(deps, tenant, 'servicenow'), guardedFetch(deps.urlPolicy));
 }
 
 /**
@@ -122,5 +123,6 @@ async function openSlackClient(deps: TenantDeps, tenant: TenantContext): Promise
     slackApiUrl: base.endsWith('/') ? base : `${base}/`,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    fetch: guardedFetch(deps.urlPolicy),
   }, gateFor(deps, tenant, 'slack') ?? ungated);
 }

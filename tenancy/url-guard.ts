@@ -1,47 +1,42 @@
 /**
- * Tenant-supplied URLs (ServiceNow instance, Slack API base) must not become a way into our own
- * network: only https to public addresses, unless the operator has switched on the development
- * mode that the local simulators need (GATEHOUSE_ALLOW_INSECURE_TENANT_URLS=true).
+ * Tenant-supplied URLs (ServiceNow instance, Slack API base, GitHub base) must not become a way
+ * into our own network: only https to public addresses, unless the operator lists the origin in
+ * GATEHOUSE_ALLOWED_PRIVATE_ORIGINS; metadata endpoints never. This is the check on save and
+ * before use; the HTTP clients check again on every connection (./guarded-fetch), because a
+ * name can resolve differently by the time it is used.
  */
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { addressRefusal, isLocalhostName, isMetadataName } from './address-ranges';
+import { isAllowedOrigin, normaliseHost, systemResolver, type UrlPolicy } from './egress-policy';
+
+export { urlPolicyFromEnv, parseAllowedOrigins, type UrlPolicy } from './egress-policy';
+export { isPrivateAddress } from './address-ranges';
 
 export class UnsafeUrlError extends Error {
   override readonly name = 'UnsafeUrlError';
   readonly code = 'unsafe_url';
 }
 
-const privateRanges = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) privateRanges.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
-  privateRanges.addSubnet(net, prefix, 'ipv6');
+/** Why a connection to this address is refused, or undefined; metadata is refused even when the origin is allowed. */
+export function connectionRefusal(host: string, address: string, allowedOrigin: boolean): string | undefined {
+  const reason = addressRefusal(address);
+  if (reason === undefined || (allowedOrigin && reason !== 'metadata')) return undefined;
+  return host === address ? `host ${host} is a ${reason} address` : `host ${host} resolves to ${address}, a ${reason} address`;
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return privateRanges.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return privateRanges.check(mapped[1], 'ipv4');
-    return privateRanges.check(address, 'ipv6');
-  }
-  return true;
+/** Refusals decided by the name alone: metadata names always, localhost unless allowed. */
+export function nameRefusal(host: string, allowedOrigin: boolean): string | undefined {
+  if (isMetadataName(host)) return `host ${host} is a metadata address`;
+  if (!allowedOrigin && isLocalhostName(host)) return `host ${host} is a loopback address`;
+  return undefined;
 }
 
-export interface UrlPolicy {
-  /** Development only: allow http and loopback/private hosts (the local simulators). */
-  allowInsecure: boolean;
-}
-
-export function urlPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): UrlPolicy {
-  return { allowInsecure: env.GATEHOUSE_ALLOW_INSECURE_TENANT_URLS === 'true' };
-}
-
-/** Syntax and scheme check, for validating settings before they are stored. */
-export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
+/**
+ * Scheme, credentials, host spelling and where the host resolves right now. A name that does
+ * not resolve is let through (DNS may be down, or the record not yet created): the connection
+ * check refuses it later if it comes to resolve somewhere it must not.
+ */
+export async function assertSafeTenantUrl(raw: string, policy: UrlPolicy): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -49,19 +44,22 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
     throw new UnsafeUrlError('not a valid URL');
   }
   if (url.username || url.password) throw new UnsafeUrlError('URLs must not carry credentials');
-  if (url.protocol !== 'https:' && !(policy.allowInsecure && url.protocol === 'http:')) {
-    throw new UnsafeUrlError(`${url.protocol.replace(':', '')} is not allowed: use https`);
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrlError(`${url.protocol.replace(':', '')} is not allowed: use https`);
+  // WHATWG URL has already rewritten 2130706433, 0x7f.0.0.1 and 0177.0.0.1 as 127.0.0.1, and ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  const host = normaliseHost(url.hostname);
+  if (!host) throw new UnsafeUrlError('URL has no host');
+  const allowed = isAllowedOrigin(policy, url.protocol, host, url.port);
+  if (url.protocol !== 'https:' && !allowed) throw new UnsafeUrlError('http is not allowed: use https');
+  const refusal = nameRefusal(host, allowed) ?? (isIP(host) ? connectionRefusal(host, host, allowed) : await resolvedRefusal(host, allowed, policy));
+  if (refusal) throw new UnsafeUrlError(refusal);
   return url;
 }
 
-/** Full check, including where the host name resolves right now (run before every use). */
-export async function assertSafeTenantUrl(raw: string, policy: UrlPolicy): Promise<URL> {
-  const url = checkUrlShape(raw, policy);
-  if (policy.allowInsecure) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0) throw new UnsafeUrlError(`host ${host} does not resolve`);
-  if (addresses.some(isPrivateAddress)) throw new UnsafeUrlError(`host ${host} resolves to a private or loopback address`);
-  return url;
+async function resolvedRefusal(host: string, allowed: boolean, policy: UrlPolicy): Promise<string | undefined> {
+  const addresses = await (policy.resolve ?? systemResolver)(host).catch(() => []);
+  for (const { address } of addresses) {
+    const refusal = connectionRefusal(host, address, allowed);
+    if (refusal) return refusal;
+  }
+  return undefined;
 }

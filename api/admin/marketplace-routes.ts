@@ -14,6 +14,7 @@ import { listingOf } from '../../marketplace/listing';
 import { runSmokeTest } from '../../marketplace/smoke-test';
 import { loadTenant } from '../../tenancy/tenant-context';
 import { connectorSecretNames } from '../../tenancy/tenant-settings';
+import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
 import { disconnectWorkflowId, installStateQuery, installWorkflowId, reviewInstallSignal } from '../../workflows/install-messages';
 import type { disconnectConnector } from '../../workflows/disconnect-connector';
 import type { installConnector } from '../../workflows/install-connector';
@@ -74,6 +75,13 @@ export function marketplaceRouter(deps: ApiDeps): Router {
     const tenant = await tenantFor(req.params.slug);
     const connector = installable(req.params.connectorId);
     const body = parseOr422(installSchema, req.body ?? {}, 'invalid install request');
+    // A base URL in the config (GitHub Enterprise's) is a tenant-supplied egress target like any other.
+    const baseUrl = body.config['baseUrl'];
+    if (baseUrl !== undefined) {
+      await assertSafeTenantUrl(String(baseUrl), deps.urlPolicy).catch((err: unknown) => {
+        throw err instanceof UnsafeUrlError ? new HttpError(422, 'unsafe_url', `invalid config: baseUrl: ${err.message}`) : err;
+      });
+    }
     const allowed = connectorSecretNames[connector.connectorId] ?? [];
     const unknown = Object.keys(body.credentials).filter((n) => !allowed.includes(n as never));
     if (unknown.length) throw new HttpError(422, 'invalid_request', `credentials not used by ${connector.connectorId}: ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);

@@ -10,7 +10,7 @@ import { issueRouteToken } from '../../db/route-tokens-repo';
 import { listSecretNames, putSecret } from '../../db/secrets-repo';
 import { createTenant, getTenantBySlug, listTenants, TenantExistsError, updateTenantSettings } from '../../db/tenants-repo';
 import { secretNames, secretNameSchema, tenantSettingsSchema, type TenantSettings } from '../../tenancy/tenant-settings';
-import { checkUrlShape, UnsafeUrlError } from '../../tenancy/url-guard';
+import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
@@ -31,11 +31,11 @@ export function tenantsRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use('/admin', express.json({ limit: '256kb' }));
 
-  const validSettings = (raw: unknown): TenantSettings => {
+  const validSettings = async (raw: unknown): Promise<TenantSettings> => {
     const settings = parseOr422(tenantSettingsSchema, raw, 'invalid settings');
     try {
-      checkUrlShape(settings.servicenow.instanceUrl, deps.urlPolicy);
-      checkUrlShape(settings.slack.apiBaseUrl, deps.urlPolicy);
+      await assertSafeTenantUrl(settings.servicenow.instanceUrl, deps.urlPolicy);
+      await assertSafeTenantUrl(settings.slack.apiBaseUrl, deps.urlPolicy);
     } catch (err) {
       if (err instanceof UnsafeUrlError) throw new HttpError(422, 'unsafe_url', `invalid settings: ${err.message}`);
       throw err;
@@ -56,7 +56,7 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.post('/admin/tenants', async (req, res) => {
     const body = parseOr422(createTenantSchema, req.body, 'invalid tenant');
-    const settings = validSettings(body.settings);
+    const settings = await validSettings(body.settings);
     let row;
     try {
       row = await createTenant(deps.pool, { slug: body.slug, name: body.name, settings });
@@ -93,7 +93,7 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.put('/admin/tenants/:slug/settings', async (req, res) => {
     const row = await findTenant(req.params.slug);
-    const settings = validSettings(req.body);
+    const settings = await validSettings(req.body);
     await updateTenantSettings(deps.pool, row.id, settings);
     await appendAudit(deps.pool, { tenantId: row.id, type: 'tenant.settings_updated', outcome: 'ok', actor: 'admin-api' });
     const reconciliation = await deps.reconcileSchedules.sync(row.id, 'tenant.settings_updated');

@@ -73,7 +73,7 @@ async function startStackOnce(repoRoot: string): Promise<Stack> {
   for (const name of STRIPPED) delete env[name];
   Object.assign(env, {
     PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort),
-    GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ADMIN_TOKEN: adminToken, GATEHOUSE_ALLOW_INSECURE_TENANT_URLS: 'true',
+    GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ADMIN_TOKEN: adminToken, GATEHOUSE_ALLOWED_PRIVATE_ORIGINS: 'http://127.0.0.1:*,http://localhost:*',
     GATEHOUSE_STATS_DIR: statsDir,
   });
   const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env });

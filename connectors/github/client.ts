@@ -48,6 +48,8 @@ export interface GitHubClientOptions {
    * concurrent slot cannot deadlock on its own mint.
    */
   gate?: CallGate;
+  /** The transport: the tenant's guarded fetch (connect-time address checks); default the global one. */
+  fetch?: typeof fetch;
 }
 
 /** Query and path parameters of a request, Octokit-style (`{owner}` in the route is filled from `owner`). */
@@ -241,7 +243,8 @@ export class GitHubClient {
   #load(): Promise<Ready> {
     this.#ready ??= loadOctokit().then(({ App, Octokit: CoreOctokit }) => {
       const timeoutMs = this.#options.timeoutMs ?? 15_000;
-      const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+      const baseFetch = this.#options.fetch ?? fetch;
+      const timedFetch: typeof fetch = (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
       const log = this.#options.log;
       const BaseOctokit = CoreOctokit.defaults({
         baseUrl: this.baseUrl,

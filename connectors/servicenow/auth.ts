@@ -2,7 +2,7 @@
  * Authorization headers for the Table API: Basic for an integration user, or OAuth (password
  * grant, then refresh) against `/oauth_token.do`, which accepts form-urlencoded bodies only.
  */
-import { ServiceNowApiError } from './errors';
+import { fetchFailure, ServiceNowApiError } from './errors';
 
 export type ServiceNowCredentials =
   | { kind: 'basic'; username: string; password: string }
@@ -24,6 +24,7 @@ export class ServiceNowAuth {
     private readonly instanceUrl: string,
     private readonly credentials: ServiceNowCredentials,
     private readonly now: () => number = Date.now,
+    private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
   async header(): Promise<string> {
@@ -62,14 +63,14 @@ export class ServiceNowAuth {
   private async requestToken(form: Record<string, string>): Promise<CachedToken> {
     let response: Response;
     try {
-      response = await fetch(new URL('/oauth_token.do', this.instanceUrl), {
+      response = await this.fetchFn(new URL('/oauth_token.do', this.instanceUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams(form).toString(),
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      throw new ServiceNowApiError('network_error', `ServiceNow token endpoint unreachable: ${(err as Error).message}`);
+      throw new ServiceNowApiError('network_error', `ServiceNow token endpoint unreachable: ${fetchFailure(err)}`);
     }
     if (!response.ok) {
       // The body may echo request parameters on some instances: never include it in the error.

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ungated, type CallGate } from '../framework/call-gate';
 import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
-import { ServiceNowApiError, codeForStatus } from './errors';
+import { ServiceNowApiError, codeForStatus, fetchFailure } from './errors';
 import { parseIncident, type Incident } from './incident';
 
 const errorBodySchema = z.object({
@@ -29,8 +29,9 @@ export type IncidentWrite = Partial<Record<'assignment_group' | 'assigned_to' | 
 export class ServiceNowClient {
   private readonly auth: ServiceNowAuth;
 
-  constructor(private readonly instanceUrl: string, credentials: ServiceNowCredentials, private readonly gate: CallGate = ungated) {
-    this.auth = new ServiceNowAuth(instanceUrl, credentials);
+  /** `fetchFn`: the tenant's guarded fetch (connect-time address checks); default the global one. */
+  constructor(private readonly instanceUrl: string, credentials: ServiceNowCredentials, private readonly gate: CallGate = ungated, private readonly fetchFn: typeof fetch = fetch) {
+    this.auth = new ServiceNowAuth(instanceUrl, credentials, Date.now, fetchFn);
   }
 
   async getIncident(sysId: string): Promise<Incident> {
@@ -135,7 +136,7 @@ export class ServiceNowClient {
     const headers: Record<string, string> = { accept: 'application/json', authorization: await this.auth.header() };
     if (json !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await fetch(url, {
+      return await this.fetchFn(url, {
         method,
         headers,
         body: json === undefined ? undefined : JSON.stringify(json),
@@ -143,7 +144,7 @@ export class ServiceNowClient {
         redirect: 'error',
       });
     } catch (err) {
-      throw new ServiceNowApiError('network_error', `ServiceNow request ${method} ${url.pathname} failed: ${(err as Error).message}`);
+      throw new ServiceNowApiError('network_error', `ServiceNow request ${method} ${url.pathname} failed: ${fetchFailure(err)}`);
     }
   }
 

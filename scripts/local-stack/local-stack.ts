@@ -18,6 +18,7 @@ import { startSlackSimulator, type SlackSimulator } from '../../test/simulators/
 import type { TriageState } from '../../triage/types';
 import { stateQuery } from '../../workflows/messages';
 import { sendWebhook, type SentWebhook } from './signed-webhook';
+import { simulatorUrlPolicy } from './simulator-url-policy';
 
 /** The tenant's approvers (Slack user ids). */
 export const approvers = { alice: 'U0ALICE0001', bob: 'U0BOB00002' } as const;
@@ -107,7 +108,7 @@ export async function startLocalStack(env: TemporalHandles, opts: LocalStackOpti
     pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger,
     temporalClient: env.client, workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? `gatehouse-test-${randomBytes(4).toString('hex')}`, adminToken,
-    urlPolicy: { allowInsecure: true }, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true, rateLimiter: opts.rateLimiter,
+    urlPolicy: simulatorUrlPolicy, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true, rateLimiter: opts.rateLimiter,
     ...(env.supportsTimeSkipping ? { manageSchedules: false as const } : {}),
   });
 

@@ -16,6 +16,8 @@ const validSettings = () => ({
   approvals: { approvers: ['U0GLOBEX1'] },
 });
 
+const errorOf = (body: Record<string, unknown>) => body.error as { code: string; message: string };
+
 describe('admin API', () => {
   it('needs the admin bearer token', async () => {
     const none = await fetch(`${suite.h.runtime.apiUrl}/admin/tenants`);
@@ -53,6 +55,32 @@ describe('admin API', () => {
     assert.equal(ftp.status, 422);
     const unknownSecret = await suite.h.admin('PUT', '/admin/tenants/acme/secrets/aws_root_key', { value: 'x' });
     assert.equal(unknownSecret.status, 422);
+  });
+
+  it('refuses a tenant URL that leads inside, in every spelling, with the reason', async () => {
+    const inside: Array<[string, RegExp]> = [
+      ['http://globex.service-now.com', /http is not allowed/],
+      ['https://2130706433/', /loopback/], ['https://0x7f.0.0.1/', /loopback/], ['https://0177.0.0.1/', /loopback/],
+      ['https://[::ffff:127.0.0.1]/', /::ffff:7f00:1 is a loopback/], ['https://[::1]/', /loopback/],
+      ['https://localhost/', /loopback/], ['https://localhost./', /loopback/],
+      ['https://169.254.169.254/', /metadata/], ['https://metadata.google.internal/', /metadata/],
+      ['https://10.0.0.1/', /private/], ['https://[fe80::1]/', /link-local/], ['https://224.0.0.1/', /multicast/], ['https://0.0.0.0/', /reserved/],
+    ];
+    for (const [url, reason] of inside) {
+      const servicenow = await suite.h.admin('PUT', '/admin/tenants/acme/settings', { ...validSettings(), servicenow: { instanceUrl: url, username: 'x' } });
+      assert.equal(servicenow.status, 422, url);
+      assert.equal(errorOf(servicenow.body).code, 'unsafe_url', url);
+      assert.match(errorOf(servicenow.body).message, reason, url);
+      const slack = await suite.h.admin('POST', '/admin/tenants', { slug: 'inside', name: 'Inside', settings: { ...validSettings(), slack: { channel: 'C1', apiBaseUrl: url } } });
+      assert.equal(slack.status, 422, url);
+      assert.match(errorOf(slack.body).message, reason, url);
+      const github = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install', { requestedBy: 'alice@acme', config: { appId: 1, installationId: 1, baseUrl: url } });
+      assert.equal(github.status, 422, url);
+      assert.match(errorOf(github.body).message, reason, url);
+    }
+    // The simulators' loopback origin is on this stack's allow-list; the metadata address never is.
+    const metadataListed = await suite.h.admin('PUT', '/admin/tenants/acme/settings', { ...validSettings(), servicenow: { instanceUrl: 'http://169.254.169.254:80/', username: 'x' } });
+    assert.equal(metadataListed.status, 422);
   });
 
   it('rotates a route token: the new URL works alongside the old one', async () => {

@@ -37,6 +37,7 @@ import type { TenantSettingsInput } from '../../tenancy/tenant-settings';
 import type { CustomWebhookEventSummary } from '../../workflows/custom-webhook-event';
 import { capturedLogger } from '../support/captured-logger';
 import { sendGitHubWebhook } from '../simulators/github/webhook-sender';
+import { simulatorUrlPolicy } from '../../scripts/local-stack/simulator-url-policy';
 
 const integrationUser = 'gatehouse.integration';
 
@@ -134,7 +135,7 @@ before(async () => {
   runtime = await startRuntime({
     pool: db.pool, secrets: box, masterKey, logger: captured.logger, temporalClient: env.client,
     workerConnection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, adminToken,
-    urlPolicy: { allowInsecure: true }, workflowBundle: bundle, trustDevelopmentKeys: true, manageSchedules: false,
+    urlPolicy: simulatorUrlPolicy, workflowBundle: bundle, trustDevelopmentKeys: true, manageSchedules: false,
   });
   const registry = await loadConnectorRegistry({ ...(await defaultRegistryOptions()), trustDevelopmentKeys: true });
   const app = express();
@@ -142,7 +143,7 @@ before(async () => {
   server = listening.server;
   baseUrl = listening.url;
   deps = {
-    pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true }, logger: captured.logger.child({ component: 'api' }),
+    pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy, logger: captured.logger.child({ component: 'api' }),
     temporal: env.client, taskQueue, auditLinks: new AuditLinks(masterKey, baseUrl), adminToken, publicBaseUrl: baseUrl,
     registry, webhookToleranceSeconds: 300,
     reconcileSchedules: createReconcileSchedules({ pool: db.pool, logger: captured.logger, taskQueue, temporal: undefined }),

@@ -29,6 +29,7 @@ import { loadTenant, type TenantContext, type TenantDeps } from '../../tenancy/t
 import { secretNames, type TenantSettingsInput } from '../../tenancy/tenant-settings';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
 import { startSlackSimulator, type SlackSimulator } from '../simulators/slack';
+import { simulatorUrlPolicy } from '../../scripts/local-stack/simulator-url-policy';
 
 const TEAM = 'T0CONTRACT';
 const CHANNEL = 'C0CONTRACT';
@@ -78,7 +79,7 @@ describe('GitHub and Slack actions against their manifests', () => {
       config: { appId: APP_ID, installationId: 31, baseUrl: gh.url, owner: 'acme', repo: 'runbooks', smokeTestPath: 'docs/vpn.md' },
       credentialNames: [secretNames.githubAppPrivateKey], requestedBy: 'test', workflowId: 'install-github-contract',
     });
-    deps = { pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true }, registry };
+    deps = { pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy, registry };
     tenant = await loadTenant(deps, row.id);
     facts['github'] = { config: (await getInstall(db.pool, row.id, 'github'))?.config ?? {}, settings: {} };
     facts['slack'] = { config: { smokeTestUsergroup: USERGROUP }, settings: { channel: CHANNEL, approver: APPROVER } };

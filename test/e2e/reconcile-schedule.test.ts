@@ -25,6 +25,7 @@ import type { ReconcileResult } from '../../workflows/reconcile-types';
 import { reconcileIncidents } from '../../workflows/reconcile-incidents';
 import { triageWorkflowId } from '../../workflows/triage-ids';
 import { startHarness, type Harness } from '../support/harness';
+import { simulatorUrlPolicy } from '../../scripts/local-stack/simulator-url-policy';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;
@@ -176,7 +177,7 @@ describe('reconciliation schedule on the dev server', { concurrency: false }, ()
     const restarted = await startRuntime({
       pool: h.db.pool, secrets: new SecretBox(randomBytes(32)), masterKey: randomBytes(32), logger: pino({ level: 'silent' }),
       temporalClient: env.client, workerConnection: env.nativeConnection, namespace: 'default', taskQueue,
-      adminToken: h.adminToken, urlPolicy: { allowInsecure: true }, workflowBundle: bundle, trustDevelopmentKeys: true,
+      adminToken: h.adminToken, urlPolicy: simulatorUrlPolicy, workflowBundle: bundle, trustDevelopmentKeys: true,
     });
     await restarted.stop();
     await h.runtime.startWorker();
@@ -241,7 +242,7 @@ describe('webhook delivery retention on the dev server', () => {
     await assert.rejects(startRuntime({
       pool: h.db.pool, secrets: new SecretBox(randomBytes(32)), masterKey: randomBytes(32), logger: pino({ level: 'silent' }),
       temporalClient: env.client, workerConnection: env.nativeConnection, namespace: 'default', taskQueue,
-      adminToken: h.adminToken, urlPolicy: { allowInsecure: true }, workflowBundle: bundle, webhookDeliveryRetentionSeconds: 3600,
+      adminToken: h.adminToken, urlPolicy: simulatorUrlPolicy, workflowBundle: bundle, webhookDeliveryRetentionSeconds: 3600,
     }), /at least 86400 \(1 day\)/);
   });
 });

@@ -19,6 +19,7 @@ import { loadTenant, slackClientFor, type TenantContext, type TenantDeps } from 
 import { secretNames, type TenantSettingsInput } from '../../tenancy/tenant-settings';
 import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
 import { startSlackSimulator, type SlackSimulator } from '../simulators/slack';
+import { simulatorUrlPolicy } from '../../scripts/local-stack/simulator-url-policy';
 
 const TEAM = 'T0OUTBOUND';
 const CHANNEL = 'C0OUTBOUND';
@@ -51,7 +52,7 @@ describe('Slack and GitHub calls under the shared limiter', () => {
 
   /** What a worker process holds: its own limiter over the shared database (generous inline waits). */
   const worker = (): TenantDeps => ({
-    pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true },
+    pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy,
     limiter: createConnectorLimiter(db.pool, { maxInlineWaitMs: 15_000 }),
   });
   /** The tenant as an activity loads it: the limits in force are those of its settings. */
@@ -79,7 +80,7 @@ describe('Slack and GitHub calls under the shared limiter', () => {
       tenantId: row.id, connectorId: 'github', manifestVersion: '1.0.0', config: { appId: APP_ID, installationId: 7, baseUrl: gh.url },
       credentialNames: [secretNames.githubAppPrivateKey], requestedBy: 'test', workflowId: 'install-github-test',
     });
-    tenant = await loadTenant({ pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true } }, row.id);
+    tenant = await loadTenant({ pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy }, row.id);
   });
   after(async () => {
     await Promise.allSettled([slack?.close(), gh?.close()]);

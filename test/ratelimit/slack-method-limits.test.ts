@@ -15,6 +15,7 @@ import { createConnectorLimiter, RateLimitedError, type LimiterConfig } from '..
 import { loadTenant, slackClientFor, type TenantContext, type TenantDeps } from '../../tenancy/tenant-context';
 import { secretNames, type TenantSettingsInput } from '../../tenancy/tenant-settings';
 import { startSlackSimulator, type SlackSimulator } from '../simulators/slack';
+import { simulatorUrlPolicy } from '../../scripts/local-stack/simulator-url-policy';
 
 const TEAM = 'T0METHODS';
 const APPROVALS = 'C0APPROVALS';
@@ -43,7 +44,7 @@ describe('Slack calls under per-method and per-channel limits', () => {
 
   /** A worker process: its own limiter over the shared database. */
   const worker = (config: LimiterConfig = { maxInlineWaitMs: 15_000 }): TenantDeps => ({
-    pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true }, limiter: createConnectorLimiter(db.pool, config),
+    pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy, limiter: createConnectorLimiter(db.pool, config),
   });
 
   /** A fresh tenant per test, so no test sees another's buckets. */
@@ -56,7 +57,7 @@ describe('Slack calls under per-method and per-channel limits', () => {
     };
     const row = await createTenant(db.pool, { slug: `methods${tenantCount}`, name: `Methods ${tenantCount}`, settings });
     await putSecret(db.pool, box, row.id, secretNames.slackBotToken, botToken);
-    return loadTenant({ pool: db.pool, secrets: box, urlPolicy: { allowInsecure: true } }, row.id);
+    return loadTenant({ pool: db.pool, secrets: box, urlPolicy: simulatorUrlPolicy }, row.id);
   };
 
   const post = (client: WebClient, channel: string, text: string) => () => client.chat.postMessage({ channel, text });

@@ -74,7 +74,7 @@ export async function launchStack(repoRoot: string, place: StackPlace): Promise<
   for (const name of STRIPPED) delete env[name];
   Object.assign(env, {
     PORT: String(place.port), TEMPORAL_PORT: String(place.temporalPort), TEMPORAL_UI_PORT: String(place.uiPort),
-    GATEHOUSE_DATA_DIR: place.dataDir, GATEHOUSE_ADMIN_TOKEN: place.adminToken, GATEHOUSE_ALLOW_INSECURE_TENANT_URLS: 'true',
+    GATEHOUSE_DATA_DIR: place.dataDir, GATEHOUSE_ADMIN_TOKEN: place.adminToken, GATEHOUSE_ALLOWED_PRIVATE_ORIGINS: 'http://127.0.0.1:*,http://localhost:*',
   });
   // detached: a new process group led by the supervisor, inherited by all it starts.
   const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repoRoot, env, detached: true });
