@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
+import { GitHubClient } from '../../connectors/github/client';
+import { ungated } from '../../connectors/framework/call-gate';
+import { GatedWebClient } from '../../connectors/slack/gated-web-client';
 import { ServiceNowApiError } from '../../connectors/servicenow/errors';
 import { ServiceNowClient } from '../../connectors/servicenow/client';
 import { parseAllowedOrigins, type Resolver, type UrlPolicy } from '../../tenancy/egress-policy';
@@ -66,6 +70,25 @@ describe('guarded fetch (connect-time egress check)', () => {
       assert.match(err.message, /rebind\.example resolves to 127\.0\.0\.1, a loopback address/);
       return true;
     });
+    assert.equal(inside.hits(), 0);
+  });
+
+  it('refuses the rebound name through the Slack and GitHub clients too', async () => {
+    const policy: UrlPolicy = { allowedPrivateOrigins: [], resolve: rebinding('127.0.0.1') };
+    const slack = new GatedWebClient('xoxb-test', { slackApiUrl: `https://rebind.example:${inside.port}/api/`, retryConfig: { retries: 0 }, fetch: guardedFetch(policy) }, ungated);
+    await assert.rejects(slack.auth.test(), (err: unknown) => {
+      // The SDK wraps fetch's error as `original`; the refusal is that error's cause.
+      const original = err instanceof Error && 'original' in err ? err.original : undefined;
+      assert.ok(causeOf(original) instanceof EgressRefusedError);
+      assert.match(String((causeOf(original) as Error).message), /rebind\.example resolves to 127\.0\.0\.1, a loopback address/);
+      return true;
+    });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const github = new GitHubClient({
+      appId: 1, installationId: 1, baseUrl: `https://rebind.example:${inside.port}`, fetch: guardedFetch(policy),
+      privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    });
+    await assert.rejects(github.requestAsApp('GET /app'), /loopback address/);
     assert.equal(inside.hits(), 0);
   });
 
