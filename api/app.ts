@@ -13,6 +13,7 @@ import { metricsRouter } from './admin/metrics-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
 import { registryCatalogue } from '../connectors/registry-catalogue';
+import { codecRouter } from './codec/codec-routes';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
 import { slackInteractivityRouter } from './slack/interactivity-route';
@@ -30,6 +31,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(customWebhookRouter(deps));
   app.use(slackInteractivityRouter(deps));
   app.use(auditLinkRouter(deps));
+  // Before the /admin guard: it has its own (bearer token) and answers the UI's CORS preflights.
+  app.use(codecRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
   app.use(webhookAdminRouter(deps));

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditLinks } from '../audit/audit-links';
 import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { ActionCatalogue } from '../policy/action-catalogue';
+import type { CodecEndpointSettings } from './codec/codec-settings';
 import type { TenantDeps } from '../tenancy/tenant-context';
 import type { ReconcileSchedules } from '../temporal/reconcile-schedule-sync';
 
@@ -29,6 +30,8 @@ export interface ApiDeps extends TenantDeps {
    * one (tools), the route starts or signals the run before answering.
    */
   triggerInbox?: { kick(): void; readonly forwarded: number };
+  /** Who may call the codec endpoint the Temporal UI decrypts payloads with (default: admin token only). */
+  codec?: CodecEndpointSettings;
   /** Largest webhook body accepted (default 256 kB). */
   webhookBodyLimit?: string;
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { AuditLinks } from '../audit/audit-links';
 import { registryCatalogue } from '../connectors/registry-catalogue';
+import type { CodecEndpointSettings } from '../api/codec/codec-settings';
 import { startInboxForwarder } from '../runs/inbox-forwarder';
 import type { RoleDeps, RoleOptions } from './role-deps';
 
@@ -19,6 +20,8 @@ export interface ApiRoleOptions extends RoleOptions {
   publicBaseUrl?: string;
   /** Standard Webhooks timestamp tolerance (seconds). */
   webhookToleranceSeconds?: number;
+  /** Who may call the codec endpoint (default: the admin token only). */
+  codec?: CodecEndpointSettings;
 }
 
 export interface ApiRole {
@@ -48,7 +51,7 @@ export async function startApiRole(opts: ApiRoleOptions, deps: RoleDeps): Promis
     ...deps.tenantDeps, logger: opts.logger.child({ component: 'api' }), temporal: opts.temporalClient,
     taskQueue: opts.taskQueue, auditLinks: new AuditLinks(opts.masterKey, publicBaseUrl), adminToken: opts.adminToken, publicBaseUrl,
     webhookToleranceSeconds: opts.webhookToleranceSeconds, registry: deps.registry, catalogue: registryCatalogue(deps.registry),
-    reconcileSchedules: deps.reconcileSchedules, triggerInbox: forwarder,
+    reconcileSchedules: deps.reconcileSchedules, triggerInbox: forwarder, codec: opts.codec,
   });
   server.on('request', app);
   return {

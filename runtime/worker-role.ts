@@ -6,6 +6,7 @@
 import type { NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { AuditLinks } from '../audit/audit-links';
+import { encryptingCodecsOf } from '../temporal/data-converter';
 import { defaultDeliveryRetentionSeconds, ensurePruneDeliveriesSchedule } from '../temporal/maintenance-schedules';
 import { createGatehouseWorker } from '../temporal/worker';
 import { minimumRetentionSeconds } from '../workflows/prune-types';
@@ -48,6 +49,8 @@ export async function startWorkerRole(opts: WorkerRoleOptions, deps: RoleDeps): 
     worker = await createGatehouseWorker({
       connection: opts.workerConnection, namespace: opts.namespace, taskQueue: opts.taskQueue,
       activities, workflowBundle: opts.workflowBundle,
+      // The client's codecs: the worker encrypts with the key the client and codec endpoint decrypt with.
+      dataConverter: { payloadCodecs: encryptingCodecsOf(opts.temporalClient) },
     });
     running = worker.run().catch((err: unknown) => opts.logger.error({ err }, 'worker stopped with an error'));
   };

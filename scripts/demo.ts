@@ -5,13 +5,16 @@
  * another approver approves it and the incident is put back. It keeps the servers up until Ctrl-C so the run can be
  * inspected (pass --exit to stop straight away).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { defaultCodecCorsOrigins } from '../api/codec/codec-settings';
 import { createLogger } from '../observability/logger';
-import { startDevServer } from '../temporal/dev-server';
+import { gatehouseDataConverter } from '../temporal/data-converter';
+import { findFreePort, startDevServer } from '../temporal/dev-server';
 import type { TriageResult } from '../triage/types';
 import { revertWorkflowId } from '../workflows/triage-ids';
 import { approvalMessage } from './local-stack/approval-message';
@@ -49,13 +52,18 @@ async function main(): Promise<void> {
   process.env.GATEHOUSE_ALLOWED_PRIVATE_ORIGINS = 'http://127.0.0.1:*,http://localhost:*';
   // The SDK's INFO lines (worker state changes) would bury the story the demo tells.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dev = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'gatehouse-demo-')), 'temporal.db') });
+  // The API's port is chosen up front so the UI can be pointed at its codec endpoint: the run's
+  // payloads are encrypted and the UI shows them decrypted through it.
+  const [apiPort, uiPort] = [await findFreePort(), await findFreePort()];
+  const dev = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'gatehouse-demo-')), 'temporal.db'), uiPort, uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec` });
   const connection = await Connection.connect({ address: dev.address });
-  const client = new Client({ connection, namespace: dev.namespace });
+  const client = new Client({ connection, namespace: dev.namespace, dataConverter: gatehouseDataConverter(randomBytes(32)) });
   const nativeConnection = await NativeConnection.connect({ address: dev.address });
   const lines: string[] = [];
   const h = await startLocalStack({ client, nativeConnection, namespace: dev.namespace }, {
-    logger: { logger: createLogger({ level: 'warn' }), lines }, timeoutSeconds: 3600,
+    logger: { logger: createLogger({ level: 'warn' }), lines }, timeoutSeconds: 3600, port: apiPort,
+    // The dev UI has no login and sends no token: it is let in from this machine and its origin only.
+    codec: { corsOrigins: defaultCodecCorsOrigins(uiPort), localUiWithoutToken: true },
   });
   const shutdown = async () => {
     await h.close();

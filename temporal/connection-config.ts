@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 
 /** TLS settings; file paths are read only when connecting so loading config never touches disk. */
@@ -144,10 +145,11 @@ function connectError(config: TemporalConfig, err: unknown): TemporalConfigError
 }
 
 /**
- * Opens a client connection and a {@link Client} bound to the configured namespace.
+ * Opens a client connection and a {@link Client} bound to the configured namespace, encrypting
+ * payloads with `dataConverter` (Gatehouse's roles refuse a client without it).
  * Close `connection` when done (the client does not own it).
  */
-export async function connectClient(config: TemporalConfig): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(config: TemporalConfig, dataConverter?: DataConverter): Promise<{ client: Client; connection: Connection }> {
   const connection = Connection.lazy({
     address: config.address,
     tls: toSdkTls(config.tls),
@@ -160,7 +162,7 @@ export async function connectClient(config: TemporalConfig): Promise<{ client: C
     await connection.close();
     throw connectError(config, err);
   }
-  return { client: new Client({ connection, namespace: config.namespace }), connection };
+  return { client: new Client({ connection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) }), connection };
 }
 
 /** Opens the native (Rust core) connection a Worker needs. Close it after the worker stops. */

@@ -28,6 +28,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** Receives every stdout/stderr line of the server (silent when unset). */
   log?: (line: string) => void;
+  /** Remote codec the Web UI decodes payloads with (e.g. `http://127.0.0.1:3000/codec`). */
+  uiCodecEndpoint?: string;
 }
 
 /** A running dev server. */
@@ -207,8 +209,10 @@ class DevServerPortInUseError extends Error {
   override readonly name = 'DevServerPortInUseError';
 }
 
-function buildArgs(port: number, uiPort: number, namespace: string, dbFile: string | undefined): string[] {
+function buildArgs(port: number, uiPort: number, namespace: string, dbFile: string | undefined, codec: string | undefined): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
+  // Without it the UI shows encrypted payloads as ciphertext.
+  if (codec !== undefined) args.push('--ui-codec-endpoint', codec);
   args.push('--namespace', namespace);
   if (dbFile !== undefined) args.push('--db-filename', dbFile);
   args.push('--log-level', 'warn');
@@ -230,7 +234,7 @@ async function launch(opts: DevServerOptions, port: number, uiPort: number): Pro
     if (await tcpPortOpen(taken)) throw new DevServerPortInUseError(`port ${taken} on 127.0.0.1 is already in use`);
   }
 
-  const child = spawn(resolveTemporalCli(), buildArgs(port, uiPort, namespace, dbFile), {
+  const child = spawn(resolveTemporalCli(), buildArgs(port, uiPort, namespace, dbFile, opts.uiCodecEndpoint), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderrTail = captureOutput(child, opts.log);

@@ -3,6 +3,7 @@
  * Tests pass a pre-built bundle so the workflow code is bundled once per test file.
  */
 import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { heartbeatInterceptor } from './activity-heartbeats';
 import { workflowEntryPath } from './workflow-entry';
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   taskQueue: string;
   activities: Activities;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Payload encryption (gatehouseDataConverter); the workflow bundle itself needs no codec. */
+  dataConverter: DataConverter;
 }
 
 export function createGatehouseWorker(opts: WorkerOptions): Promise<Worker> {
@@ -25,6 +28,7 @@ export function createGatehouseWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    dataConverter: opts.dataConverter,
     interceptors: { activity: [heartbeatInterceptor] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowEntryPath() }),
   });

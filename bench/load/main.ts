@@ -9,6 +9,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { approveActionId } from '../../connectors/slack/action-ids';
+import { loadMasterKey } from '../../db/secret-box';
+import { gatehouseDataConverter } from '../../temporal/data-converter';
 import { baselineApproveActionId } from './baseline-activities';
 import { startBaseline, type Baseline } from './baseline-process';
 import { parseOptions, usage, type LoadOptions } from './options';
@@ -67,7 +69,9 @@ async function main(): Promise<void> {
     });
     const connection = await Connection.connect({ address: stack.temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    // The stack encrypts its payloads under its master key (created in its data directory): read
+    // results with the same key; the baseline's plain payloads pass through the codec unchanged.
+    const client = new Client({ connection, dataConverter: gatehouseDataConverter(loadMasterKey({ env: process.env, dataDir: stack.dataDir })) });
     const tenant = await createBenchTenant(stack.apiUrl, stack.adminToken, gatehouseSims, options.limits);
     progress(`tenant ${tenant.slug} created; data dir ${stack.dataDirHonoured() ? 'honoured' : 'not honoured yet (./.data)'}`);
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { CodecEndpointSettings } from '../../api/codec/codec-settings';
 import { createTestDatabase, type Database } from '../../db/database';
 import { SecretBox } from '../../db/secret-box';
 import { startRuntime, type Runtime } from '../../runtime/gatehouse-runtime';
@@ -84,6 +85,8 @@ export interface LocalStackOptions {
    * would otherwise start passes (and runs) the test does not expect.
    */
   reconcile?: TenantSettingsInput['reconcile'];
+  /** Who may call the codec endpoint (default: the admin token only; a UI test lets its dev UI in). */
+  codec?: CodecEndpointSettings;
 }
 
 /** Starts simulators, database, API and worker, and creates the tenant "acme" through the admin API. */
@@ -110,6 +113,7 @@ export async function startLocalStack(env: TemporalHandles, opts: LocalStackOpti
     taskQueue: opts.taskQueue ?? `gatehouse-test-${randomBytes(4).toString('hex')}`, adminToken,
     urlPolicy: simulatorUrlPolicy, workflowBundle: opts.workflowBundle, port: opts.port, trustDevelopmentKeys: opts.trustDevelopmentKeys ?? true, rateLimiter: opts.rateLimiter,
     ...(env.supportsTimeSkipping ? { manageSchedules: false as const } : {}),
+    ...(opts.codec ? { codec: opts.codec } : {}),
   });
 
   const admin: LocalStack['admin'] = async (method, path, body) => {

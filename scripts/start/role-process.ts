@@ -11,7 +11,9 @@ import { writeProcessStats } from '../../observability/process-stats';
 import { startApiRole } from '../../runtime/api-role';
 import { buildRoleDeps } from '../../runtime/role-deps';
 import { startWorkerRole } from '../../runtime/worker-role';
+import { codecSettingsFromEnv } from '../../api/codec/codec-settings';
 import { connectClient, connectWorkerConnection, loadTemporalConfig } from '../../temporal/connection-config';
+import { gatehouseDataConverter } from '../../temporal/data-converter';
 import { urlPolicyFromEnv } from '../../tenancy/url-guard';
 import { adminTokenFrom, apiHost, apiPort, dataDirFromEnv, publicUrlFrom } from './environment';
 
@@ -40,7 +42,7 @@ export async function runRole(role: 'api' | 'worker'): Promise<void> {
     cleanups.push(writeProcessStats(process.env.GATEHOUSE_STATS_DIR, role));
     const masterKey = loadMasterKey({ env: process.env, dataDir });
     const config = loadTemporalConfig(process.env);
-    const { client, connection } = await connectClient(config);
+    const { client, connection } = await connectClient(config, gatehouseDataConverter(masterKey));
     cleanups.push(() => connection.close());
     const common = {
       pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger, temporalClient: client,
@@ -54,7 +56,7 @@ export async function runRole(role: 'api' | 'worker'): Promise<void> {
     if (role === 'api') {
       const api = await startApiRole({
         ...common, adminToken: adminTokenFrom(process.env, dataDir), host: apiHost(), port: apiPort(),
-        publicBaseUrl: process.env.GATEHOUSE_PUBLIC_URL,
+        publicBaseUrl: process.env.GATEHOUSE_PUBLIC_URL, codec: codecSettingsFromEnv(),
       }, deps);
       cleanups.push(() => api.stop());
       process.send?.({ ready: role, apiUrl: api.apiUrl });

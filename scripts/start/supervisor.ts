@@ -16,7 +16,8 @@ import { createLogger } from '../../observability/logger';
 import { writeProcessStats } from '../../observability/process-stats';
 import { loadTemporalConfig } from '../../temporal/connection-config';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
-import { adminTokenFrom, dataDirFromEnv } from './environment';
+import { defaultCodecCorsOrigins } from '../../api/codec/codec-settings';
+import { adminTokenFrom, dataDirFromEnv, publicUrlFrom } from './environment';
 
 const entry = join(__dirname, '..', 'start.ts');
 const RESTART_DELAY_MS = 1_000;
@@ -49,13 +50,19 @@ export async function runSupervisor(): Promise<void> {
     let dev: DevServer | undefined;
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_SKIP_MIGRATIONS: 'true' };
     if (!process.env.TEMPORAL_ADDRESS) {
+      const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
       dev = await startDevServer({
         dbFile: join(dataDir, 'temporal.db'),
         port: Number(process.env.TEMPORAL_PORT ?? 7233),
-        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+        uiPort,
+        // The UI decrypts payloads through the API's codec endpoint; reading the history raw shows ciphertext.
+        uiCodecEndpoint: `${publicUrlFrom(process.env)}/codec`,
       });
       cleanups.push(() => dev!.stop());
       env.TEMPORAL_ADDRESS = dev.address;
+      // This UI has no login and sends no token: the codec answers it only from this machine and its origin.
+      env.GATEHOUSE_CODEC_CORS_ORIGINS ??= defaultCodecCorsOrigins(uiPort).join(',');
+      env.GATEHOUSE_CODEC_LOCAL_UI ??= 'true';
     }
     const config = loadTemporalConfig(env);
 

@@ -10,10 +10,13 @@
  * freezing the server (SIGSTOP) needs its pid.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { encryptingCodecsOf, gatehouseDataConverter } from '../../temporal/data-converter';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
@@ -32,7 +35,7 @@ before(async () => {
   dev = server;
   connection = await Connection.connect({ address: dev.address });
   nativeConnection = await NativeConnection.connect({ address: dev.address });
-  h = await startHarness({ client: new Client({ connection, namespace: dev.namespace }), nativeConnection, namespace: dev.namespace }, { workflowBundle: bundle });
+  h = await startHarness({ client: new Client({ connection, namespace: dev.namespace, dataConverter: gatehouseDataConverter(randomBytes(32)) }), nativeConnection, namespace: dev.namespace }, { workflowBundle: bundle });
 });
 
 /** Freezes (SIGSTOP) or thaws (SIGCONT) the Temporal server: it keeps its connections but answers nothing. */
@@ -75,16 +78,18 @@ function clickApprove(message: SlackMessage, userId: string, opts: { force?: boo
   });
 }
 
-/** The decide signals in the run's history, as they were sent. */
+/** The decide signals in the run's history, as they were sent (decrypted with the client's codec). */
 async function decideSignals(workflowId: string): Promise<Array<Record<string, unknown>>> {
   const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? [])
+  const codecs = [...encryptingCodecsOf(h.env.client)].reverse();
+  const signals = (history.events ?? [])
     .map((e) => e.workflowExecutionSignaledEventAttributes)
-    .filter((a) => a?.signalName === decideSignal.name)
-    .map((a) => {
-      const data = a?.input?.payloads?.[0]?.data;
-      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as Record<string, unknown>) : {};
-    });
+    .filter((a) => a?.signalName === decideSignal.name);
+  return Promise.all(signals.map(async (a) => {
+    let payloads = a?.input?.payloads?.slice(0, 1) ?? [];
+    for (const codec of codecs) payloads = await codec.decode(payloads);
+    return payloads[0] ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payloads[0]) : {};
+  }));
 }
 
 /** The first private message `user` got after the first `since` ones. */

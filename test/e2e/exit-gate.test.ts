@@ -11,6 +11,7 @@ import { createDevServerEnv } from '../../temporal/test-environments';
 import { bundleWorkflows } from '../../temporal/worker';
 import type { TriageResult } from '../../triage/types';
 import { approvers, startHarness, type Harness } from '../support/harness';
+import { decodedPayloadText } from '../support/decoded-payloads';
 import { approvalMessage, hasDecisionButtons } from '../support/slack-assertions';
 
 let env: TestWorkflowEnvironment;
@@ -108,6 +109,8 @@ describe('exit gate on the dev server', { concurrency: false }, () => {
     for (const id of workflowIds) {
       const history = await env.client.workflow.getHandle(id).fetchHistory();
       haystacks.push([`history of ${id}`, JSON.stringify(history, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v))]);
+      // Payloads are encrypted: scan what the codec endpoint would show an operator too.
+      haystacks.push([`decrypted payloads of ${id}`, await decodedPayloadText(env.client, history)]);
     }
     const tenants = await h.admin('GET', '/admin/tenants');
     haystacks.push(['admin API', JSON.stringify(tenants.body)]);

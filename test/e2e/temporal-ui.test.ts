@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { gatehouseDataConverter } from '../../temporal/data-converter';
+import { findFreePort, startDevServer, type DevServer } from '../../temporal/dev-server';
 import { reconcileScheduleId } from '../../temporal/schedules';
 import { bundleWorkflows } from '../../temporal/worker';
 import { reconcileIncidents } from '../../workflows/reconcile-incidents';
@@ -29,12 +30,15 @@ let page: Page;
 
 describe('the Temporal Web UI, as an operator sees it', { skip, concurrency: false }, () => {
   before(async () => {
-    server = await startDevServer();
+    // Payloads are encrypted: the UI shows them through the harness API's codec endpoint, as under npm start.
+    const apiPort = await findFreePort();
+    server = await startDevServer({ uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec` });
     [connection, worker] = await Promise.all([Connection.connect({ address: server.address }), NativeConnection.connect({ address: server.address })]);
-    const client = new Client({ connection, namespace: server.namespace });
+    const client = new Client({ connection, namespace: server.namespace, dataConverter: gatehouseDataConverter(randomBytes(32)) });
     // An hourly schedule: it exists for the UI to show, and its first pass is triggered by the test.
     h = await startHarness({ client, nativeConnection: worker, namespace: server.namespace }, {
       workflowBundle: await bundleWorkflows(), taskQueue, reconcile: { enabled: true, intervalSeconds: 3600 },
+      port: apiPort, codec: { corsOrigins: [server.uiUrl], localUiWithoutToken: true },
     });
     browser = await launchChromium();
     page = await browser.newPage();

@@ -20,6 +20,7 @@ import {
   describeTemporalConfig,
   loadTemporalConfig,
 } from '../../temporal/connection-config';
+import { encryptingCodecsOf } from '../../temporal/data-converter';
 import { findFreePort, startDevServer } from '../../temporal/dev-server';
 import { customSearchAttributes, incidentKey, statusKey, tenantKey } from '../../temporal/search-attributes';
 import { createDevServerEnv, createTimeSkippingEnv } from '../../temporal/test-environments';
@@ -259,7 +260,8 @@ describe('time-skipping test server', () => {
 
     const env = await createTimeSkippingEnv();
     try {
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'ts-sa', workflowBundle });
+      // The environment's client encrypts payloads: the worker must decode with the same codec.
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'ts-sa', workflowBundle, dataConverter: { payloadCodecs: encryptingCodecsOf(env.client) } });
       const pairs = [
         { key: tenantKey, value: 'acme' },
         { key: incidentKey, value: 'INC0012345' },
