@@ -2,7 +2,7 @@
  * Authorization headers for the Table API: Basic for an integration user, or OAuth (password
  * grant, then refresh) against `/oauth_token.do`, which accepts form-urlencoded bodies only.
  */
-import { fetchFailure, ServiceNowApiError } from './errors';
+import { fetchFailure, isEgressRefusal, ServiceNowApiError } from './errors';
 
 export type ServiceNowCredentials =
   | { kind: 'basic'; username: string; password: string }
@@ -70,7 +70,7 @@ export class ServiceNowAuth {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      throw new ServiceNowApiError('network_error', `ServiceNow token endpoint unreachable: ${fetchFailure(err)}`);
+      throw new ServiceNowApiError(isEgressRefusal(err) ? 'egress_refused' : 'network_error', `ServiceNow token endpoint unreachable: ${fetchFailure(err)}`);
     }
     if (!response.ok) {
       // The body may echo request parameters on some instances: never include it in the error.

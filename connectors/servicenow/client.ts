@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ungated, type CallGate } from '../framework/call-gate';
 import { ServiceNowAuth, type ServiceNowCredentials } from './auth';
-import { ServiceNowApiError, codeForStatus, fetchFailure } from './errors';
+import { ServiceNowApiError, codeForStatus, fetchFailure, isEgressRefusal } from './errors';
 import { parseIncident, type Incident } from './incident';
 
 const errorBodySchema = z.object({
@@ -144,7 +144,7 @@ export class ServiceNowClient {
         redirect: 'error',
       });
     } catch (err) {
-      throw new ServiceNowApiError('network_error', `ServiceNow request ${method} ${url.pathname} failed: ${fetchFailure(err)}`);
+      throw new ServiceNowApiError(isEgressRefusal(err) ? 'egress_refused' : 'network_error', `ServiceNow request ${method} ${url.pathname} failed: ${fetchFailure(err)}`);
     }
   }
 

@@ -10,6 +10,8 @@ export type ServiceNowErrorCode =
   | 'rate_limited'
   | 'server_error'
   | 'network_error'
+  /** The connection was refused by the egress guard (an address inside): retrying cannot help. */
+  | 'egress_refused'
   | 'invalid_response';
 
 export class ServiceNowApiError extends Error {
@@ -37,6 +39,17 @@ export function codeForStatus(status: number): ServiceNowErrorCode {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
   return 'bad_request';
+}
+
+/**
+ * Whether a failed fetch was the egress guard refusing the address (an error with code
+ * `egress_refused` somewhere in its causes): a setting to correct, not an outage to retry.
+ */
+export function isEgressRefusal(err: unknown): boolean {
+  for (let at: unknown = err, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
+    if ((at as Error & { code?: unknown }).code === 'egress_refused') return true;
+  }
+  return false;
 }
 
 /** fetch's own message is "fetch failed": the reason (refused address, DNS, reset) is its cause's. */

@@ -66,7 +66,8 @@ describe('guarded fetch (connect-time egress check)', () => {
     const client = new ServiceNowClient(url, { kind: 'basic', username: 'u', password: 'p' }, undefined, guardedFetch(policy));
     await assert.rejects(client.getIncident('abc'), (err: unknown) => {
       assert.ok(err instanceof ServiceNowApiError);
-      assert.equal(err.code, 'network_error');
+      assert.equal(err.code, 'egress_refused');
+      assert.equal(err.retryable, false, 'a refused address is a setting to correct, not an outage to retry');
       assert.match(err.message, /rebind\.example resolves to 127\.0\.0\.1, a loopback address/);
       return true;
     });
