@@ -1,6 +1,9 @@
 /**
- * Encryption of tenant secrets at rest: AES-256-GCM under one 32-byte master key that never
- * enters the database. Errors name key ids (fingerprints), never keys or plaintexts.
+ * Encryption of tenant secrets at rest: AES-256-GCM under a 32-byte master key that never
+ * enters the database. Rotation: values are sealed under the current key and opened under any
+ * key of the ring (the current one and GATEHOUSE_PREVIOUS_MASTER_KEYS), so a new master key can
+ * be deployed while values sealed under the old one stay readable until `npm run keys:rotate`
+ * re-seals them. Errors name key ids (fingerprints), never keys or plaintexts.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +12,9 @@ import type { Logger } from 'pino';
 
 /** Environment variable holding the base64 master key. */
 export const MASTER_KEY_ENV = 'GATEHOUSE_MASTER_KEY';
+
+/** Environment variable holding earlier master keys (base64, comma-separated), for reading only. */
+export const PREVIOUS_MASTER_KEYS_ENV = 'GATEHOUSE_PREVIOUS_MASTER_KEYS';
 
 /** File name of the development master key inside the data directory. */
 export const MASTER_KEY_FILE = 'master.key';
@@ -91,17 +97,40 @@ export function loadMasterKey(opts: LoadMasterKeyOptions = {}): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
-/** Seals and opens strings with AES-256-GCM under one master key. */
+/**
+ * Earlier master keys from GATEHOUSE_PREVIOUS_MASTER_KEYS (none when unset): they only open
+ * values, never seal new ones.
+ * @throws SecretBoxError when an entry is malformed (the message never echoes it).
+ */
+export function loadPreviousMasterKeys(env: NodeJS.ProcessEnv = process.env): Buffer[] {
+  const raw = env[PREVIOUS_MASTER_KEYS_ENV];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry, i) => parseKey(entry, `${PREVIOUS_MASTER_KEYS_ENV} entry ${i + 1}`));
+}
+
+/** Seals under the current master key; opens under any key of the ring. */
 export class SecretBox {
-  /** Fingerprint of the master key, stored with every sealed value. */
+  /** Fingerprint of the current master key, stored with every value sealed now. */
   readonly keyId: string;
   readonly #key: Buffer;
+  readonly #keys: ReadonlyMap<string, Buffer>;
 
-  /** @param key the 32-byte master key (copied). */
-  constructor(key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new SecretBoxError(`master key must be ${KEY_BYTES} bytes, got ${key.length}`, 'malformed_key');
+  /**
+   * @param key the 32-byte current master key (copied).
+   * @param previousKeys earlier master keys, to open values sealed before a rotation.
+   */
+  constructor(key: Buffer, previousKeys: readonly Buffer[] = []) {
+    for (const k of [key, ...previousKeys]) {
+      if (k.length !== KEY_BYTES) throw new SecretBoxError(`master key must be ${KEY_BYTES} bytes, got ${k.length}`, 'malformed_key');
+    }
     this.#key = Buffer.from(key);
     this.keyId = keyIdOf(this.#key);
+    this.#keys = new Map([...previousKeys.map((k) => [keyIdOf(k), Buffer.from(k)] as const), [this.keyId, this.#key] as const]);
+  }
+
+  /** Whether a value was sealed under a key other than the current one (`keys:rotate` re-seals it). */
+  isStale(sealed: Pick<Sealed, 'keyId'>): boolean {
+    return sealed.keyId !== this.keyId;
   }
 
   /**
@@ -123,13 +152,14 @@ export class SecretBox {
    * when authentication fails (tampered data, wrong context).
    */
   open(sealed: Sealed, context = ''): string {
-    if (sealed.keyId !== this.keyId) {
-      throw new SecretBoxError(`secret was sealed with master key ${sealed.keyId}, but the configured master key is ${this.keyId}; set ${MASTER_KEY_ENV} to the key it was sealed with`, 'wrong_key');
+    const key = this.#keys.get(sealed.keyId);
+    if (!key) {
+      throw new SecretBoxError(`secret was sealed with master key ${sealed.keyId}, which is neither the configured master key (${this.keyId}) nor among ${PREVIOUS_MASTER_KEYS_ENV}; add the key it was sealed with`, 'wrong_key');
     }
     if (sealed.iv.length !== IV_BYTES || sealed.authTag.length !== TAG_BYTES) {
       throw new SecretBoxError('sealed secret is corrupt (bad nonce or tag length)', 'decrypt_failed');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, sealed.iv, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(sealed.authTag);
     try {
@@ -141,7 +171,7 @@ export class SecretBox {
 
   /** Keeps the key out of console.log / util.inspect output. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `SecretBox { keyId: '${this.keyId}' }`;
+    return `SecretBox { keyId: '${this.keyId}', readable: [${[...this.#keys.keys()].map((id) => `'${id}'`).join(', ')}] }`;
   }
 
   /** Keeps the key out of JSON.stringify (e.g. a logger serialising a deps object). */

@@ -64,3 +64,42 @@ export async function deleteSecret(db: Queryable, tenantId: string, name: string
   notifyTenantChanged(tenantId);
   return (rowCount ?? 0) > 0;
 }
+
+/** What a re-seal pass did. */
+export interface ResealReport {
+  /** Values that were sealed under an earlier master key and are now under the current one. */
+  resealed: number;
+  /** Values already under the current master key. */
+  current: number;
+}
+
+/**
+ * Re-seals every tenant secret still sealed under an earlier master key with the current one
+ * (the key rotation's second step; see `npm run keys:rotate`). Each value is opened with the
+ * box's key ring and written back only if nobody replaced it meanwhile (same key id and nonce),
+ * so it is safe while the product runs: a secret a tenant admin saves concurrently wins.
+ * @throws SecretBoxError when a value was sealed under a key the box does not hold.
+ */
+export async function resealSecrets(db: Queryable, box: SecretBox): Promise<ResealReport> {
+  const { rows } = await db.query<SecretDbRow & { tenant_id: string; name: string }>(
+    'SELECT tenant_id, name, ciphertext, iv, auth_tag, key_id FROM tenant_secrets ORDER BY tenant_id, name');
+  const report: ResealReport = { resealed: 0, current: 0 };
+  for (const row of rows) {
+    const sealed = { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id };
+    if (!box.isStale(sealed)) {
+      report.current += 1;
+      continue;
+    }
+    const context = secretContext(row.tenant_id, row.name);
+    const fresh = box.seal(box.open(sealed, context), context);
+    const { rowCount } = await db.query(
+      `UPDATE tenant_secrets SET ciphertext = $3, iv = $4, auth_tag = $5, key_id = $6, updated_at = now()
+       WHERE tenant_id = $1 AND name = $2 AND key_id = $7 AND iv = $8`,
+      [row.tenant_id, row.name, fresh.ciphertext, fresh.iv, fresh.authTag, fresh.keyId, row.key_id, row.iv]);
+    if ((rowCount ?? 0) > 0) {
+      report.resealed += 1;
+      notifyTenantChanged(row.tenant_id);
+    }
+  }
+  return report;
+}

@@ -8,9 +8,12 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { PayloadEncryptionCodec } from './payload-codec';
 import { PayloadKeyRing } from './payload-key-ring';
 
-/** `{ payloadCodecs: [encryption under the key derived from masterKey] }`. */
-export function gatehouseDataConverter(masterKey: Buffer): DataConverter {
-  return { payloadCodecs: [new PayloadEncryptionCodec(PayloadKeyRing.fromMasterKey(masterKey))] };
+/**
+ * `{ payloadCodecs: [encryption under the key derived from masterKey] }`; payloads encrypted
+ * under keys derived from `previousMasterKeys` (before a rotation) still decrypt.
+ */
+export function gatehouseDataConverter(masterKey: Buffer, previousMasterKeys: readonly Buffer[] = []): DataConverter {
+  return { payloadCodecs: [new PayloadEncryptionCodec(PayloadKeyRing.fromMasterKey(masterKey, previousMasterKeys))] };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { openDatabase } from '../../db/database';
-import { loadMasterKey, SecretBox } from '../../db/secret-box';
+import { loadMasterKey, loadPreviousMasterKeys, SecretBox } from '../../db/secret-box';
 import { createLogger } from '../../observability/logger';
 import { writeProcessStats } from '../../observability/process-stats';
 import { startApiRole } from '../../runtime/api-role';
@@ -41,11 +41,13 @@ export async function runRole(role: 'api' | 'worker'): Promise<void> {
     cleanups.push(() => db.close());
     cleanups.push(writeProcessStats(process.env.GATEHOUSE_STATS_DIR, role));
     const masterKey = loadMasterKey({ env: process.env, dataDir });
+    // Earlier master keys only open what they sealed (secrets, payloads) until a rotation finishes.
+    const previousKeys = loadPreviousMasterKeys(process.env);
     const config = loadTemporalConfig(process.env);
-    const { client, connection } = await connectClient(config, gatehouseDataConverter(masterKey));
+    const { client, connection } = await connectClient(config, gatehouseDataConverter(masterKey, previousKeys));
     cleanups.push(() => connection.close());
     const common = {
-      pool: db.pool, secrets: new SecretBox(masterKey), masterKey, logger, temporalClient: client,
+      pool: db.pool, secrets: new SecretBox(masterKey, previousKeys), masterKey, logger, temporalClient: client,
       namespace: config.namespace, taskQueue: config.taskQueue, urlPolicy: urlPolicyFromEnv(),
       // A local run trusts the committed development signing key unless told otherwise; a
       // production deployment sets GATEHOUSE_TRUST_DEVELOPMENT_KEYS=false and ships its release key.
