@@ -1,9 +1,10 @@
 /**
- * Encryption of tenant secrets at rest: AES-256-GCM under a 32-byte master key that never
- * enters the database. Rotation: values are sealed under the current key and opened under any
- * key of the ring (the current one and GATEHOUSE_PREVIOUS_MASTER_KEYS), so a new master key can
- * be deployed while values sealed under the old one stay readable until `npm run keys:rotate`
- * re-seals them. Errors name key ids (fingerprints), never keys or plaintexts.
+ * AES-256-GCM sealing under a 32-byte key that never enters the database: the master key,
+ * which wraps tenants' data keys (tenant-data-keys-repo.ts), and each data key, which seals its
+ * tenant's secrets. Rotation: values are sealed under the current key and opened under any key
+ * of the ring (the current one and GATEHOUSE_PREVIOUS_MASTER_KEYS), so a new master key can be
+ * deployed while keys wrapped under the old one stay readable until `npm run keys:rotate`
+ * re-wraps them. Errors name key ids (fingerprints), never keys or plaintexts.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -3,8 +3,9 @@
  *
  *   1. deploy every process with the NEW key in GATEHOUSE_MASTER_KEY and the old one in
  *      GATEHOUSE_PREVIOUS_MASTER_KEYS: new values are sealed under the new key, old ones still open;
- *   2. run `npm run keys:rotate`: every value still sealed under an old key is re-sealed under the
- *      new one (a value saved meanwhile is left as saved);
+ *   2. run `npm run keys:rotate`: every tenant data key still wrapped under an old key is re-wrapped
+ *      under the new one, and values sealed before data keys existed move under their tenant's
+ *      data key (a value saved meanwhile is left as saved);
  *   3. remove the old key from GATEHOUSE_PREVIOUS_MASTER_KEYS.
  *
  * Uses DATABASE_URL, or else the embedded database of `npm start` (GATEHOUSE_DATA_DIR, default

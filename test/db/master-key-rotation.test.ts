@@ -1,8 +1,9 @@
 /**
- * Rotating the master key without downtime: with the new key current and the old one among the
- * previous keys, every stored secret still opens; `resealSecrets` moves them all under the new
- * key (values unchanged, a value saved meanwhile kept); afterwards the old key is not needed,
- * and without it an un-rotated value fails clearly.
+ * Envelope encryption and rotating the master key without downtime: secrets are sealed under
+ * each tenant's data key, wrapped by the master key. With the new master key current and the old
+ * one among the previous keys every secret still opens; `resealSecrets` re-wraps the data keys
+ * (the values stay as they are) and moves values sealed directly under a master key (from
+ * before data keys) under their tenant's data key; afterwards the old key is not needed.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -40,22 +41,32 @@ describe('master key rotation', () => {
     // A value saved during the rotation is sealed under the new key already.
     await putSecret(db.pool, during, tenants[1]!, 'servicenow_password', 'pw-changed-meanwhile');
 
+    // A value stored before data keys existed: sealed directly under the old master key.
+    const legacy = new SecretBox(oldKey).seal('whsec-legacy', `gatehouse/tenant_secrets/${tenants[0]!.toLowerCase()}/servicenow_webhook_secret`);
+    await db.pool.query('INSERT INTO tenant_secrets (tenant_id, name, ciphertext, iv, auth_tag, key_id) VALUES ($1, $2, $3, $4, $5, $6)',
+      [tenants[0], 'servicenow_webhook_secret', legacy.ciphertext, legacy.iv, legacy.authTag, legacy.keyId]);
+    assert.equal(await getSecret(db.pool, during, tenants[0]!, 'servicenow_webhook_secret'), 'whsec-legacy');
+
+    const before = (await db.pool.query<{ ciphertext: Buffer }>("SELECT ciphertext FROM tenant_secrets WHERE name = 'slack_bot_token' ORDER BY tenant_id")).rows;
     const report = await resealSecrets(db.pool, during);
-    assert.deepEqual(report, { resealed: 3, current: 1 });
-    const { rows } = await db.pool.query<{ key_id: string }>('SELECT key_id FROM tenant_secrets');
-    assert.ok(rows.every((r) => r.key_id === keyIdOf(newKey)), 'every value is under the new key');
+    assert.deepEqual(report, { rewrappedDataKeys: 2, currentDataKeys: 0, resealed: 1, current: 4 });
+    const wrapped = await db.pool.query<{ master_key_id: string }>('SELECT master_key_id FROM tenant_data_keys');
+    assert.ok(wrapped.rows.length === 2 && wrapped.rows.every((r) => r.master_key_id === keyIdOf(newKey)), 'every data key is wrapped under the new master key');
+    const afterRows = (await db.pool.query<{ ciphertext: Buffer }>("SELECT ciphertext FROM tenant_secrets WHERE name = 'slack_bot_token' ORDER BY tenant_id")).rows;
+    assert.deepEqual(afterRows, before, 'values under data keys are not re-encrypted: only their keys are re-wrapped');
 
     const after = new SecretBox(newKey);
     assert.equal(await getSecret(db.pool, after, tenants[0]!, 'slack_bot_token'), 'xoxb-tenant-0');
     assert.equal(await getSecret(db.pool, after, tenants[0]!, 'servicenow_password'), 'pw-tenant-0');
     assert.equal(await getSecret(db.pool, after, tenants[1]!, 'slack_bot_token'), 'xoxb-tenant-1');
     assert.equal(await getSecret(db.pool, after, tenants[1]!, 'servicenow_password'), 'pw-changed-meanwhile', 'the value saved meanwhile is kept');
-    assert.deepEqual(await resealSecrets(db.pool, after), { resealed: 0, current: 4 }, 'a second pass has nothing to do');
+    assert.equal(await getSecret(db.pool, after, tenants[0]!, 'servicenow_webhook_secret'), 'whsec-legacy', 'the legacy value moved under the data key');
+    assert.deepEqual(await resealSecrets(db.pool, after), { rewrappedDataKeys: 0, currentDataKeys: 2, resealed: 0, current: 5 }, 'a second pass has nothing to do');
   });
 
-  it('without the key a value was sealed with, opening fails clearly and names no secret', async () => {
-    const tenant = tenants[0]!;
+  it('without the master key a tenant\'s data key was wrapped with, rotation stops clearly and names no secret', async () => {
     const stray = randomBytes(32);
+    const tenant = (await createTenant(db.pool, { slug: 'rot-c', name: 'C', settings: {} })).id;
     await putSecret(db.pool, new SecretBox(stray), tenant, 'github_app_private_key', 'pem-material');
     await assert.rejects(resealSecrets(db.pool, new SecretBox(newKey)), (err: unknown) => {
       assert.ok(err instanceof SecretBoxError);

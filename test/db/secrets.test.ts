@@ -44,7 +44,10 @@ describe('secrets repository', () => {
     );
     const row = rows[0];
     assert.ok(row);
-    assert.equal(row.key_id, box.keyId);
+    // Sealed under the tenant's data key (envelope encryption), not directly under the master key.
+    assert.notEqual(row.key_id, box.keyId);
+    const dataKeys = await db.pool.query<{ master_key_id: string }>('SELECT master_key_id FROM tenant_data_keys WHERE tenant_id = $1 AND key_id = $2', [tenantA, row.key_id]);
+    assert.equal(dataKeys.rows[0]?.master_key_id, box.keyId, 'the data key is wrapped under the master key');
     assert.ok(!row.ciphertext.includes(Buffer.from(plaintext)));
     for (const form of [plaintext, Buffer.from(plaintext).toString('hex'), Buffer.from(plaintext).toString('base64')]) {
       assert.ok(!row.whole.includes(form), 'row text contains the plaintext');
@@ -69,6 +72,7 @@ describe('secrets repository', () => {
        SELECT $2, name, ciphertext, iv, auth_tag, key_id FROM tenant_secrets WHERE tenant_id = $1 AND name = 'slack_signing_secret'`,
       [tenantA, tenantB],
     );
-    await assert.rejects(getSecret(db.pool, box, tenantB, 'slack_signing_secret'), (err: unknown) => err instanceof SecretBoxError && err.code === 'decrypt_failed');
+    // Tenant B has no data key by that id, and no master key sealed it: refused, never opened.
+    await assert.rejects(getSecret(db.pool, box, tenantB, 'slack_signing_secret'), (err: unknown) => err instanceof SecretBoxError && (err.code === 'decrypt_failed' || err.code === 'wrong_key'));
   });
 });
