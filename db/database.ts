@@ -144,8 +144,18 @@ export async function createTestDatabase(opts: { log?: Logger } = {}): Promise<D
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
     try {
-      // FORCE (PostgreSQL 13+): a connection leaked by a failing test must not keep it alive.
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // FORCE (PostgreSQL 13+): a connection leaked by a failing test must not keep it alive.
+          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          return;
+        } catch (err) {
+          // 42501: the database has a backend our role may not terminate — an autovacuum worker
+          // that happened to start on it. It finishes a small database in moments: try again.
+          if ((err as { code?: string }).code !== '42501' || attempt >= 20) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     } finally {
       await client.end();
     }
