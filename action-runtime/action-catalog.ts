@@ -1,14 +1,13 @@
 /**
  * Every action Gatehouse can run, found by id in the connector definitions (the same list the
  * manifests are generated from). Facts the policy engine decides on (gate, risk, effects) are
- * read from the verified manifest instead, see `manifestFacts`: the definition supplies the
+ * read from the verified manifest instead, see `verifiedAction`: the definition supplies the
  * schemas and the implementation, whose code digest the manifest's signature covers.
  */
 import { connectorDefinitions } from '../connectors/framework/catalog';
 import type { ConnectorRegistry } from '../connectors/framework/registry';
-import type { ManifestAction } from '../connectors/framework/manifest-schema';
+import type { ConnectorManifest, ManifestAction } from '../connectors/framework/manifest-schema';
 import type { ActionDefinition, ConnectorDefinition } from '../connectors/framework/types';
-import type { ActionFacts } from '../policy/evaluate-policy';
 
 export interface CatalogEntry {
   connector: ConnectorDefinition;
@@ -32,19 +31,13 @@ export function findConnector(connectorId: string): ConnectorDefinition | undefi
   return connectorDefinitions.find((c) => c.connectorId === connectorId);
 }
 
-/** The action as its verified (signed) manifest states it; throws the registry's refusal when the connector is not verified. */
-export function manifestAction(registry: ConnectorRegistry, entry: CatalogEntry): ManifestAction {
+/**
+ * The action as its verified (signed) manifest states it, and its connector's manifest; throws
+ * the registry's refusal when the connector is unknown, unsigned or tampered with.
+ */
+export function verifiedAction(registry: ConnectorRegistry, entry: CatalogEntry): { manifest: ConnectorManifest; declared: ManifestAction } {
   const manifest = registry.get(entry.connector.connectorId).manifest;
-  const found = manifest.actions.find((a) => a.actionId === entry.action.actionId);
-  if (!found) throw new Error(`the signed manifest of ${entry.connector.connectorId} does not declare ${entry.action.actionId}: regenerate and sign the manifests`);
-  return found;
-}
-
-/** What the policy engine needs, from the verified manifest. */
-export function manifestFacts(registry: ConnectorRegistry, entry: CatalogEntry): ActionFacts {
-  const declared = manifestAction(registry, entry);
-  return {
-    actionId: declared.actionId, connectorId: entry.connector.connectorId, gate: declared.approvalGate,
-    risk: declared.riskLevel, effects: declared.effects,
-  };
+  const declared = manifest.actions.find((a) => a.actionId === entry.action.actionId);
+  if (!declared) throw new Error(`the signed manifest of ${entry.connector.connectorId} does not declare ${entry.action.actionId}: regenerate and sign the manifests`);
+  return { manifest, declared };
 }

@@ -17,6 +17,8 @@ export interface ActionCall {
 export interface ProposedAction {
   actionId: string;
   connectorId: string;
+  /** The connector's display name (from its signed manifest); absent in plans made before it was recorded. */
+  connectorName?: string;
   kind: 'read' | 'write';
   /** The action's display name (from the signed manifest). */
   title: string;

@@ -10,7 +10,8 @@ import { combineApprovals, evaluatePolicy, type PolicyEvaluation } from '../poli
 import { slackClientFor, type TenantContext } from '../tenancy/tenant-context';
 import { loadTenantPolicy } from '../tenancy/tenant-policy';
 import { listInstalls } from '../db/installs-repo';
-import { findAction, manifestAction, manifestFacts } from './action-catalog';
+import { actionFacts } from '../connectors/registry-catalogue';
+import { findAction, verifiedAction } from './action-catalog';
 import { actionKeyOf } from './action-keys';
 import { contextFactory } from './connections';
 import { installRefusal } from './install-gate';
@@ -47,16 +48,16 @@ export async function preparePlan(
     const entry = findAction(call.actionId);
     if (!entry) throw new UnknownActionError(`unknown action ${call.actionId}: no connector declares it`);
     // Throws the registry's refusal (unsigned, tampered, unknown): such a connector's actions never run.
-    deps.registry.get(entry.connector.connectorId);
+    const { manifest, declared } = verifiedAction(deps.registry, entry);
     const { action, connector } = entry;
     const input = parseContract(action.input, call.input, action.actionId, 'input');
     const refusal = installRefusal(installs.get(connector.connectorId), action.actionId);
     const evaluation: PolicyEvaluation = refusal
       ? { actionId: action.actionId, decision: 'blocked', rule: refusal.rule, reason: refusal.reason, shadow: false }
-      : evaluatePolicy(manifestFacts(deps.registry, entry), policy.document);
+      : evaluatePolicy(actionFacts(connector.connectorId, declared), policy.document);
     const key = actionKeyOf(request.planKey, index, action.actionId);
     const proposed: ProposedAction = {
-      actionId: action.actionId, connectorId: connector.connectorId, kind: action.kind, title: manifestAction(deps.registry, entry).name,
+      actionId: action.actionId, connectorId: connector.connectorId, connectorName: manifest.name, kind: action.kind, title: declared.name,
       input, changes: [], key,
       policy: { decision: evaluation.decision, reason: evaluation.reason, rule: evaluation.rule, shadow: evaluation.shadow },
     };

@@ -6,7 +6,7 @@
  */
 import type { ConnectorRegistry } from '../connectors/framework/registry';
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';
-import { findAction, manifestAction } from './action-catalog';
+import { findAction, verifiedAction } from './action-catalog';
 import { contextFactory } from './connections';
 import { parseContract, UnknownActionError } from './contract-errors';
 
@@ -21,7 +21,7 @@ export async function runRead(deps: TenantDeps & { registry: ConnectorRegistry }
   const entry = findAction(request.actionId);
   if (!entry) throw new UnknownActionError(`unknown action ${request.actionId}`);
   const { action, connector } = entry;
-  manifestAction(deps.registry, entry);
+  verifiedAction(deps.registry, entry);
   if (action.kind !== 'read') throw new UnknownActionError(`${request.actionId} is a write: it runs only through an approval plan`);
   if (!action.run) throw new UnknownActionError(`${request.actionId} has no implementation yet`);
   const input = parseContract(action.input, request.input, action.actionId, 'input');

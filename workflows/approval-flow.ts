@@ -25,11 +25,9 @@ export async function seekApprovalAndWrite(tenantId: string, plan: RunPlan, run:
 /** What an approved plan did, in words: "ServiceNow updated". */
 function doneText(plan: RunPlan): string {
   if (plan.revertOf) return 'the triage changes were reverted in ServiceNow';
-  const written = [...new Set(plan.actions.filter((a) => a.kind === 'write').map((a) => connectorNames[a.connectorId] ?? a.connectorId))];
+  const written = [...new Set(plan.actions.filter((a) => a.kind === 'write').map((a) => a.connectorName ?? a.connectorId))];
   return written.length ? `${written.join(' and ')} updated` : 'done';
 }
-
-const connectorNames: Record<string, string> = { servicenow: 'ServiceNow', slack: 'Slack', github: 'GitHub' };
 
 async function approveAndWrite(tenantId: string, plan: RunPlan, run: RunBookkeeping): Promise<TriageResult> {
   const { workflowId, runId } = workflowInfo();
