@@ -9,6 +9,7 @@ import { contextOf } from './request-context';
 import { sendJson, sendError } from './respond';
 import { installationCovers, type AppRecord, type InstallationRecord, type Store } from './store';
 import { isoSeconds } from './time';
+import type { InstallationLifecycle } from './installation-lifecycle';
 import type { TokenStore } from './token-store';
 import type { Permissions } from './types';
 
@@ -17,6 +18,7 @@ const DOCS = {
   installations: 'https://docs.github.com/rest/apps/apps#list-installations-for-the-authenticated-app',
   installation: 'https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app',
   repoInstallation: 'https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app',
+  deleteInstallation: 'https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app',
   accessTokens: 'https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app',
 };
 
@@ -44,7 +46,7 @@ function grantedPermissions(installation: InstallationRecord, requested: Permiss
 }
 
 /** The app's own endpoints, authenticated with the app JWT. */
-export function appRoutes(store: Store, tokens: TokenStore): Router {
+export function appRoutes(store: Store, tokens: TokenStore, lifecycle: InstallationLifecycle): Router {
   const router = Router();
 
   router.get('/app', (req, res) => {
@@ -73,6 +75,15 @@ export function appRoutes(store: Store, tokens: TokenStore): Router {
     const app = requireApp(req, res);
     const installation = app && ownInstallation(req, res, app, DOCS.installation);
     if (app && installation) sendJson(res, 200, renderInstallation(installation, app, contextOf(req).apiBase));
+  });
+
+  // The owner uninstalls from the API side (the app deletes its own installation); 204 like GitHub.
+  router.delete('/app/installations/:id', (req, res) => {
+    const app = requireApp(req, res);
+    const installation = app && ownInstallation(req, res, app, DOCS.deleteInstallation);
+    if (!installation) return;
+    lifecycle.uninstall(installation.id);
+    res.status(204).end();
   });
 
   router.get('/repos/:owner/:repo/installation', (req, res) => {

@@ -1,9 +1,10 @@
 /**
  * GitHub simulator: a local HTTP server speaking GitHub's REST wire format for a GitHub App
- * (wire reference §3) — app JWT and installation-token auth (and its revocation), pull requests,
+ * (wire reference §3) — app JWT and installation-token auth (and its revocation), the App install page and uninstall, pull requests,
  * issues, contents, rate limits — with direct seeding, fault injection, and a webhook sender for tests.
  */
 import { FaultQueue } from './faults';
+import { InstallationLifecycle } from './installation-lifecycle';
 import { RateLimiter } from './rate-limiter';
 import { RequestCounter } from '../shared/request-counter';
 import { Seeder } from './seed';
@@ -13,7 +14,7 @@ import { TokenStore } from './token-store';
 import type { Clock, GitHubSimulator } from './types';
 
 export type {
-  AccountSeed, AppSeed, Clock, FileSeed, GitHubSimulator, InstallationSeed, IssueSeed, PermissionLevel, Permissions,
+  AccountSeed, AppSeed, Clock, FileSeed, GitHubSimulator, InstallationSeed, IssueSeed, NextInstallation, PermissionLevel, Permissions,
   PullSeed, RateLimitConfig, RepoSeed, SeededApp, SeededFile, SeededIssue, SeededRepo,
 } from './types';
 export type { ErrorFault, FaultInjector, FaultMatch, PrimaryRateLimitFault, SecondaryRateLimitFault } from './faults';
@@ -41,9 +42,10 @@ export async function startGitHubSimulator(opts: GitHubSimulatorOptions = {}): P
   const rateLimiter = new RateLimiter(clock);
   const faults = new FaultQueue(rateLimiter);
   const counter = new RequestCounter();
+  const lifecycle = new InstallationLifecycle(store, tokens, clock);
   let baseUrl = '';
 
-  const app = createApp({ store, tokens, faults, counter, rateLimiter, clock, baseUrl: () => baseUrl });
+  const app = createApp({ store, tokens, faults, counter, rateLimiter, clock, lifecycle, baseUrl: () => baseUrl });
   const { server, url } = await listen(app, opts.host ?? '127.0.0.1', opts.port ?? 0);
   baseUrl = url;
   let closing: Promise<void> | undefined;
@@ -59,6 +61,10 @@ export async function startGitHubSimulator(opts: GitHubSimulatorOptions = {}): P
     putFile: (seed) => seeder.putFile(seed),
     revokeToken: (token) => tokens.revoke(token),
     setTokenLifetimeSeconds: (seconds) => tokens.setLifetimeSeconds(seconds),
+    setInstallationTokenLifetimeSeconds: (seconds) => tokens.setLifetimeSeconds(seconds),
+    setNextInstallation: (c) => lifecycle.setNext(c),
+    setInstallationPermissions: (installationId, permissions) => lifecycle.setPermissions(installationId, permissions),
+    tokenMintCount: (installationId) => tokens.mintCount(installationId),
     setRateLimit: (config) => rateLimiter.configure(config),
     issuedTokens: () => tokens.issued(),
     requestCounts: () => counter.snapshot(),

@@ -37,7 +37,7 @@ export function renderInstallation(installation: InstallationRecord, app: AppRec
     permissions: installation.permissions,
     events: ['issues', 'pull_request', 'push'],
     created_at: installation.createdAt,
-    updated_at: installation.createdAt,
+    updated_at: installation.updatedAt ?? installation.createdAt,
     single_file_name: null,
     has_multiple_single_files: false,
     single_file_paths: [],

@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { blobSha, randomCommitSha } from './git-objects';
-import { repoKey, type IssueRecord, type Store } from './store';
+import { repoKey, type AccountRecord, type IssueRecord, type Store } from './store';
 import { isoSeconds } from './time';
 import type {
-  AppSeed, Clock, FileSeed, InstallationSeed, IssueSeed, PullSeed, RepoSeed, SeededApp, SeededFile, SeededIssue, SeededRepo,
+  AccountSeed, AppSeed, Clock, FileSeed, InstallationSeed, IssueSeed, PullSeed, RepoSeed, SeededApp, SeededFile, SeededIssue, SeededRepo,
 } from './types';
 
 /**
@@ -30,6 +30,9 @@ export class Seeder {
       owner: this.store.account(seed.owner ?? 'gatehouse', 'Organization'),
       publicKey: createPublicKey(createPrivateKey(privateKeyPem)),
       createdAt: isoSeconds(this.clock()),
+      ...(seed.setupUrl === undefined ? {} : { setupUrl: seed.setupUrl }),
+      requestedPermissions: { ...seed.requestedPermissions },
+      installTarget: this.accountOf(seed.installTarget ?? 'gatehouse-sim'),
     });
     return { appId: seed.appId, slug, privateKeyPem };
   }
@@ -38,11 +41,10 @@ export class Seeder {
     if (this.store.installations.has(seed.id)) throw new Error(`installation ${seed.id} already exists`);
     const appId = seed.appId ?? this.onlyAppId();
     if (!this.store.apps.has(appId)) throw new Error(`no app ${appId}`);
-    const account = typeof seed.account === 'string' ? { login: seed.account } : seed.account;
     this.store.installations.set(seed.id, {
       id: seed.id,
       appId,
-      account: this.store.account(account.login, account.type ?? 'Organization'),
+      account: this.accountOf(seed.account),
       repositories: seed.repositories === 'all' ? 'all' : new Set(seed.repositories.map((name) => name.toLowerCase())),
       permissions: { metadata: 'read', ...seed.permissions },
       createdAt: isoSeconds(this.clock()),
@@ -133,6 +135,12 @@ export class Seeder {
     const repo = owner && name && rest.length === 0 ? this.store.repo(owner, name) : undefined;
     if (!repo) throw new Error(`no repository ${fullName} (seed it with addRepo first)`);
     return repo;
+  }
+
+  /** A login means an organization, as GitHub Apps are mostly installed on organizations. */
+  private accountOf(seed: string | AccountSeed): AccountRecord {
+    const account = typeof seed === 'string' ? { login: seed } : seed;
+    return this.store.account(account.login, account.type ?? 'Organization');
   }
 
   private onlyAppId(): number {

@@ -7,6 +7,8 @@ import { contentsRoutes } from './contents-routes';
 import { PROBLEMS_PARSING_JSON, USER_AGENT_REQUIRED, notFound, type ErrorSpec } from './errors';
 import type { FaultQueue } from './faults';
 import { identify } from './identity';
+import { installRoutes } from './install-routes';
+import type { InstallationLifecycle } from './installation-lifecycle';
 import type { RateLimiter } from './rate-limiter';
 import { rateLimitRoutes } from './rate-limit-routes';
 import { repoRoutes } from './repo-routes';
@@ -30,6 +32,7 @@ export interface SimulatorParts {
   rateLimiter: RateLimiter;
   clock: Clock;
   baseUrl: () => string;
+  lifecycle: InstallationLifecycle;
 }
 
 /** Strips the GHES prefix so routes are written once, and remembers it for URLs in answers. */
@@ -86,13 +89,15 @@ export function createApp(parts: SimulatorParts): Express {
   app.use(ghesPrefix(parts.baseUrl));
   app.use(parts.counter.middleware());
   app.use(commonHeaders(parts.clock));
+  // The install page is a browser page, not the API: no API credentials, rate limits or faults.
+  app.use(installRoutes(parts.store, parts.lifecycle));
   app.use(requireUserAgent);
   app.use(identify(parts.store, parts.tokens, parts.clock));
   app.use(parts.rateLimiter.middleware());
   app.use(rejectInvalidCredentials);
   app.use(parts.faults.middleware());
   app.use(rateLimitRoutes(parts.rateLimiter));
-  app.use(appRoutes(parts.store, parts.tokens));
+  app.use(appRoutes(parts.store, parts.tokens, parts.lifecycle));
   app.use(contentsRoutes(parts.store));
   app.use(repoRoutes(parts.store));
   app.use(tokenRoutes(parts.tokens));

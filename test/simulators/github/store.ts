@@ -9,6 +9,12 @@ export interface AppRecord {
   owner: AccountRecord;
   publicKey: KeyObject;
   createdAt: string;
+  /** Where the install page redirects after an install; none means no redirect. */
+  setupUrl?: string;
+  /** What a new installation is granted unless the test overrides it. */
+  requestedPermissions: Permissions;
+  /** Where the install page installs the App. */
+  installTarget: AccountRecord;
 }
 
 /** A user or organization. */
@@ -27,6 +33,8 @@ export interface InstallationRecord {
   repositories: 'all' | Set<string>;
   permissions: Permissions;
   createdAt: string;
+  /** Set when the owner changed the permissions; `updated_at` is `createdAt` until then. */
+  updatedAt?: string;
 }
 
 /** A repository. */

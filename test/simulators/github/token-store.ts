@@ -60,6 +60,22 @@ export class TokenStore {
     record.revoked = true;
   }
 
+  /** Revokes every token of an installation (it was uninstalled). */
+  revokeInstallation(installationId: number): void {
+    for (const record of this.tokens.values()) {
+      if (record.installationId === installationId) record.revoked = true;
+    }
+  }
+
+  /** Tokens issued (successful mints, revoked or expired ones included) for one installation or all. */
+  mintCount(installationId?: number): number {
+    let count = 0;
+    for (const record of this.tokens.values()) {
+      if (installationId === undefined || record.installationId === installationId) count++;
+    }
+    return count;
+  }
+
   /** Every token issued, oldest first. */
   issued(): string[] {
     return [...this.tokens.keys()];

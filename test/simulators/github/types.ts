@@ -24,6 +24,27 @@ export interface AppSeed {
   name?: string;
   /** Owner login shown by `GET /app`; default `gatehouse`. */
   owner?: string;
+  /**
+   * The App's "Setup URL" (with "Redirect on update"): where the install page sends the browser
+   * afterwards. Without one the install page just says the App is installed.
+   */
+  setupUrl?: string;
+  /** Permissions the App asks for on install (what a new installation is granted); default `{}`. */
+  requestedPermissions?: Permissions;
+  /** The account the next install through the install page lands on; default the organization `gatehouse-sim`. */
+  installTarget?: AccountSeed | string;
+}
+
+/** One-shot override of what the owner grants on the next install-page visit (see `setNextInstallation`). */
+export interface NextInstallation {
+  /** Granted instead of the App's requested permissions (broader or narrower, as an owner may). */
+  permissions?: Permissions;
+  /** Default `'all'`. */
+  repositories?: 'all' | string[];
+  /** Login of the account to install on instead of the App's install target. */
+  account?: string;
+  /** The owner cancels: no installation, no redirect to the setup URL. */
+  cancel?: boolean;
 }
 
 /** What `addApp` returns: the key the test hands to the client. */
@@ -161,6 +182,17 @@ export interface GitHubSimulator {
   revokeToken(token: string): void;
   /** Lifetime of installation tokens issued from now on; default 3600 s. */
   setTokenLifetimeSeconds(seconds: number): void;
+  /** Lifetime of installation tokens minted from now on; default 3600 s. Same setting as `setTokenLifetimeSeconds`. */
+  setInstallationTokenLifetimeSeconds(seconds: number): void;
+  /** Overrides what the next `GET /apps/:slug/installations/new` grants (that visit only). */
+  setNextInstallation(c: NextInstallation): void;
+  /**
+   * The owner accepts new permissions or reduces them: tokens minted afterwards carry these
+   * (plus `metadata: read`, which GitHub always grants); tokens already minted keep theirs.
+   */
+  setInstallationPermissions(installationId: number, permissions: Permissions): void;
+  /** Successful `POST /app/installations/{id}/access_tokens` so far, of one installation or of all. */
+  tokenMintCount(installationId?: number): number;
   /** Primary rate limit of every bucket; counts start afresh. */
   setRateLimit(config: RateLimitConfig): void;
   /** Tokens issued so far, oldest first (for assertions that a token was or was not reused). */
