@@ -10,7 +10,11 @@ import { RateLimitRule, type RateLimitRuleConfig } from './rate-limit-rule';
 import { RequestCounter } from '../shared/request-counter';
 import { closeServer, createApp, listen } from './server';
 import { Store } from './store';
-import { TokenStore } from './token-store';
+import { AuthorizationCodes } from './authorization-codes';
+import { GrantCounts } from './grant-counts';
+import { OAuthClients } from './oauth-clients';
+import { OAuthSettings, type OAuthConsent } from './oauth-settings';
+import { TokenStore, type RefreshTokenRotation } from './token-store';
 import type { Clock, IncidentRecord, JournalElement, JournalEntry } from './types';
 import { ObservedIncidentService, type IncidentWriteListener } from './write-events';
 
@@ -18,8 +22,11 @@ export type { IncidentRecord, JournalEntry, JournalElement, ReferenceValue } fro
 export type { FaultInjector, FaultMatch, RateLimitFault, ErrorFault, DropFault } from './faults';
 export type { RateLimitRuleConfig } from './rate-limit-rule';
 export type { UserSeed, GroupSeed } from './directory';
-export type { TokenResponse } from './token-store';
-export { OAUTH_TOKEN_PATH } from './oauth-routes';
+export type { TokenResponse, RefreshTokenRotation } from './token-store';
+export type { OAuthConsent } from './oauth-settings';
+export { OAUTH_TOKEN_PATH, OAUTH_REVOKE_PATH } from './oauth-routes';
+export { OAUTH_AUTHORIZE_PATH } from './authorize-route';
+export { s256 as pkceS256Challenge } from './pkce';
 export { TABLE_API_BASES } from './server';
 export type { IncidentWriteEvent, IncidentWriteListener } from './write-events';
 export { outboundWebhookRule, type OutboundWebhookRule, type OutboundWebhookRuleOptions, type OutboundWebhookRequest } from './outbound-webhook-rule';
@@ -34,8 +41,29 @@ export interface ServiceNowSimulator {
   addUser(u: UserSeed): void;
   /** Adds a `sys_user_group`. */
   addGroup(g: GroupSeed): { sys_id: string };
-  /** Registers an OAuth client for `/oauth_token.do`. */
-  addOAuthClient(c: { client_id: string; client_secret: string }): void;
+  /**
+   * Registers an OAuth client (application registry entry). `redirect_uris`: the URLs
+   * `/oauth_auth.do` may redirect to (none registered: any). `clientCredentialsUser`: the OAuth
+   * Application User (sys_user user_name) the client_credentials grant acts as; without one that
+   * grant is refused.
+   */
+  addOAuthClient(c: { client_id: string; client_secret: string; redirect_uris?: string[]; clientCredentialsUser?: string }): void;
+  /** What the browser consent on `/oauth_auth.do` answers from now on; default approve as `admin`. */
+  setOAuthConsent(c: OAuthConsent): void;
+  /** Instance property `glide.oauth.inbound.client.credential.grant_type.enabled`; off by default. */
+  setClientCredentialsGrantEnabled(enabled: boolean): void;
+  /**
+   * Refresh grant behaviour: 'off' (default, documented) keeps the refresh token and returns none;
+   * the rotating modes return a new refresh token and revoke the presented one either once the
+   * new access or refresh token is used ('rotate-previous-valid-until-new-used') or at once.
+   */
+  setRefreshTokenRotation(mode: RefreshTokenRotation): void;
+  /** Token endpoint requests by grant_type (failed ones included; no grant_type counts as `(none)`). */
+  tokenRequestCounts(): Record<string, number>;
+  /** An admin revoking every access and refresh token of the client in the instance. */
+  revokeAllTokensOf(clientId: string): void;
+  /** Every access token issued so far expires now (refresh tokens keep working). */
+  expireAccessTokens(): void;
   /**
    * Seeds an incident as `asUser` (default `admin`) with the platform's defaults filled in
    * (sys_id, number, dates, state "1", priority from impact/urgency…). Unlike the API, seeding
@@ -83,12 +111,16 @@ export async function startServiceNowSimulator(opts: ServiceNowSimulatorOptions 
     ? new ObservedIncidentService(store, directory, clock, opts.onIncidentWrite)
     : new IncidentService(store, directory, clock);
   const tokens = new TokenStore(clock);
+  const clients = new OAuthClients();
+  const settings = new OAuthSettings();
+  const grantCounts = new GrantCounts();
+  const oauth = { directory, clients, tokens, codes: new AuthorizationCodes(clock, tokens), settings, grantCounts };
   const faults = new FaultQueue();
   const counter = new RequestCounter();
   const rateLimitRule = new RateLimitRule(clock);
   let baseUrl = '';
 
-  const app = createApp({ store, directory, incidents, tokens, faults, counter, rateLimitRule, baseUrl: () => baseUrl });
+  const app = createApp({ store, directory, incidents, tokens, faults, counter, rateLimitRule, oauth, baseUrl: () => baseUrl });
   const { server, url } = await listen(app, opts.host ?? '127.0.0.1', opts.port ?? 0);
   baseUrl = url;
   let closing: Promise<void> | undefined;
@@ -100,7 +132,21 @@ export async function startServiceNowSimulator(opts: ServiceNowSimulatorOptions 
       directory.addUser(u);
     },
     addGroup: (g) => ({ sys_id: directory.addGroup(g).sys_id ?? '' }),
-    addOAuthClient: (c) => tokens.addClient(c.client_id, c.client_secret),
+    addOAuthClient: (c) =>
+      clients.add({
+        clientId: c.client_id,
+        clientSecret: c.client_secret,
+        redirectUris: [...(c.redirect_uris ?? [])],
+        clientCredentialsUser: c.clientCredentialsUser,
+      }),
+    setOAuthConsent: (c) => settings.setConsent(c),
+    setClientCredentialsGrantEnabled: (enabled) => {
+      settings.clientCredentialsGrantEnabled = enabled;
+    },
+    setRefreshTokenRotation: (mode) => tokens.setRotation(mode),
+    tokenRequestCounts: () => grantCounts.snapshot(),
+    revokeAllTokensOf: (clientId) => tokens.revokeAllOfClient(clientId),
+    expireAccessTokens: () => tokens.expireAccessTokens(),
     createIncident: (fields, asUser = 'admin') =>
       toIncidentRecord(incidents.create(fields, { userName: asUser, inputDisplayValue: false }, true)),
     getIncident: (sysId) => {

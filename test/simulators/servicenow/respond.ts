@@ -6,7 +6,7 @@ import { contextOf } from './request-context';
  * Every answer goes through here so a dropResponseAfterCommit fault can turn it into a
  * destroyed connection after the handler has already applied its changes.
  */
-function finish(res: Response, status: number, body: string | undefined): void {
+function finish(res: Response, status: number, body: string | undefined, contentType = 'application/json;charset=UTF-8'): void {
   if (contextOf(res.req).dropResponse) {
     res.req.socket.destroy();
     return;
@@ -16,7 +16,7 @@ function finish(res: Response, status: number, body: string | undefined): void {
     res.end();
     return;
   }
-  res.setHeader('Content-Type', 'application/json;charset=UTF-8');
+  res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }
@@ -34,4 +34,15 @@ export function sendEmpty(res: Response, status: number): void {
 /** Sends the Table API error shape. */
 export function sendError(res: Response, spec: ErrorSpec): void {
   finish(res, spec.status, JSON.stringify(errorBody(spec)));
+}
+
+/** Sends an HTML page (the browser-facing OAuth authorize step). */
+export function sendHtml(res: Response, status: number, html: string): void {
+  finish(res, status, html, 'text/html;charset=UTF-8');
+}
+
+/** Sends a 302 to `location` with no body (the authorize step's answer to the client). */
+export function sendRedirect(res: Response, location: string): void {
+  res.setHeader('Location', location);
+  finish(res, 302, undefined);
 }

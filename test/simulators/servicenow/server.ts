@@ -6,7 +6,7 @@ import type { Directory } from './directory';
 import { BODY_TOO_LARGE, INVALID_JSON, NO_SUCH_RESOURCE, NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE, type ErrorSpec } from './errors';
 import type { FaultQueue } from './faults';
 import type { IncidentService } from './incident-service';
-import { oauthRoutes } from './oauth-routes';
+import { oauthRoutes, type OAuthParts } from './oauth-routes';
 import type { RateLimitRule } from './rate-limit-rule';
 import type { RequestCounter } from '../shared/request-counter';
 import { sendError } from './respond';
@@ -26,6 +26,8 @@ export interface SimulatorParts {
   faults: FaultQueue;
   counter: RequestCounter;
   rateLimitRule: RateLimitRule;
+  /** OAuth clients, codes and switches; shares `directory` and `tokens` with the Table API. */
+  oauth: OAuthParts;
   baseUrl: () => string;
 }
 
@@ -48,7 +50,7 @@ export function createApp(parts: SimulatorParts): Express {
   app.disable('x-powered-by');
   app.use(parts.counter.middleware());
   app.use(parts.faults.middleware());
-  app.use(oauthRoutes(parts.directory, parts.tokens));
+  app.use(oauthRoutes(parts.oauth));
   app.use('/api', (req, res, next) => {
     if (req.accepts('application/json') === false) sendError(res, NOT_ACCEPTABLE);
     else next();
