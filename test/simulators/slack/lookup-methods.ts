@@ -1,3 +1,4 @@
+import { EMAIL_SCOPE } from './method-scopes';
 import { failure, success, type MethodHandler, type MethodOutcome } from './method-context';
 import { stringParam } from './request-params';
 
@@ -14,17 +15,25 @@ export const authTest: MethodHandler = ({ workspace: w }): MethodOutcome =>
     is_enterprise_install: false,
   });
 
-/** auth.revoke: revokes the calling bot token (as a disconnect does); later calls get token_revoked. */
+/**
+ * auth.revoke: revokes the calling bot token (as a disconnect does); later calls get token_revoked.
+ * For a rotating OAuth token the install's refresh tokens die with it, or the app could mint more.
+ */
 export const authRevoke: MethodHandler = ({ store, workspace }): MethodOutcome => {
   store.revokeToken(workspace.botToken);
+  store.oauth.tokens.revokeAccessToken(workspace.botToken);
   return success({ revoked: true });
 };
 
-/** users.info: a user of the caller's workspace, with profile email (users:read.email assumed). */
+/**
+ * users.info: a user of the caller's workspace. profile.email needs users:read.email; seeded
+ * tokens are assumed to have it, OAuth tokens show it only when granted.
+ */
 export const usersInfo: MethodHandler = (ctx): MethodOutcome => {
   const id = stringParam(ctx.params, 'user');
   const user = id === undefined ? undefined : ctx.store.user(ctx.workspace.teamId, id);
   if (user === undefined) return failure('user_not_found');
+  const showEmail = ctx.scopes === undefined || ctx.scopes.has(EMAIL_SCOPE);
   return success({
     user: {
       id: user.id,
@@ -40,7 +49,7 @@ export const usersInfo: MethodHandler = (ctx): MethodOutcome => {
       profile: {
         real_name: user.realName,
         display_name: user.name,
-        ...(user.email === undefined ? {} : { email: user.email }),
+        ...(user.email === undefined || !showEmail ? {} : { email: user.email }),
         team: user.teamId,
       },
     },

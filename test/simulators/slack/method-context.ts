@@ -7,6 +7,8 @@ export interface MethodContext {
   store: SlackStore;
   workspace: WorkspaceRecord;
   params: ApiParams;
+  /** Granted scopes of an OAuth-issued token; undefined for seeded tokens, which may do everything. */
+  scopes?: ReadonlySet<string>;
 }
 
 /** A handler's answer: the success body (without `ok`) or a Slack error code. */

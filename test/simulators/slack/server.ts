@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FaultQueue } from './faults';
 import { buildClickRequest, sendClick, submitView } from './interactivity-client';
+import { oauthAuthorizeRouter } from './oauth-authorize-route';
 import { responseUrlRouter } from './response-url-routes';
 import { SlackStore } from './store';
 import type { SlackSimulator } from './types';
@@ -15,7 +16,7 @@ export interface SlackSimulatorOptions {
 
 /**
  * Starts a Slack simulator on `host:port` (default 127.0.0.1, a free port): the Web API under
- * `/api/{method}` and response_urls under `/actions/…`.
+ * `/api/{method}`, response_urls under `/actions/…` and the OAuth consent page at `/oauth/v2/authorize`.
  */
 export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Promise<SlackSimulator> {
   const host = opts.host ?? '127.0.0.1';
@@ -26,6 +27,8 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Pro
   app.disable('x-powered-by');
   app.use('/api', webApiRouter(store, faults));
   app.use('/actions', responseUrlRouter(store));
+  // Origin root, as on slack.com: clients derive it as new URL('/oauth/v2/authorize', apiUrl).
+  app.use(oauthAuthorizeRouter(store));
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain; charset=utf-8').send('not found');
   });
@@ -65,5 +68,11 @@ export async function startSlackSimulator(opts: SlackSimulatorOptions = {}): Pro
     clickRequest: (clickOpts) => buildClickRequest(store, url, clickOpts),
     views: (userId) => store.modals.list(userId),
     submitView: (submitOpts) => submitView(store, submitOpts),
+    addOAuthApp: (oauthApp) => store.oauth.addApp(oauthApp),
+    setOAuthConsent: (consent) => store.oauth.setConsent(consent),
+    setRefreshTokenRotation: (mode) => store.oauth.tokens.setRotationMode(mode),
+    oauthAccessCounts: () => store.oauth.accessCountsSnapshot(),
+    revokeInstallTokens: (clientId) => store.oauth.tokens.revokeClient(clientId),
+    expireAccessTokens: () => store.oauth.tokens.expireAll(),
   };
 }

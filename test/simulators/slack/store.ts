@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ModalStore } from './modals';
+import { OAuthStore } from './oauth-store';
 import type {
   ChannelInput,
   ChannelRecord,
@@ -41,6 +42,8 @@ export type ResponseUrlRejection = 'used_url' | 'expired_url';
 export class SlackStore {
   /** trigger_ids and the modals opened with them. */
   readonly modals = new ModalStore();
+  /** OAuth apps, codes and the tokens issued through oauth.v2.access. */
+  readonly oauth = new OAuthStore();
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly tokens = new Map<string, WorkspaceRecord>();
   private readonly revoked = new Set<string>();
@@ -126,6 +129,17 @@ export class SlackStore {
   /** A workspace by team id. */
   workspace(teamId: string): WorkspaceRecord | undefined {
     return this.workspaces.get(teamId);
+  }
+
+  /** The first workspace added, where an install lands when nothing else says which. */
+  firstWorkspace(): WorkspaceRecord | undefined {
+    return this.workspaces.values().next().value;
+  }
+
+  /** The first non-bot user of `teamId`, the default installing user. */
+  firstHumanUser(teamId: string): UserRecord | undefined {
+    for (const u of this.users.values()) if (u.teamId === teamId && !u.isBot) return u;
+    return undefined;
   }
 
   /** A user of `teamId`; users of other workspaces are invisible, as to a single-workspace app. */

@@ -114,6 +114,36 @@ export interface SubmitViewResult extends ClickResult {
   errors?: Record<string, string>;
 }
 
+/** A distributed Slack app for {@link SlackSimulator.addOAuthApp}. */
+export interface OAuthAppInput {
+  clientId: string;
+  clientSecret: string;
+  /** Defaults to an id derived from clientId. */
+  appId?: string;
+  /** Exact redirect URLs the authorize endpoint accepts. */
+  redirectUris: string[];
+  /** Installs return expiring `xoxe.xoxb-…` tokens plus a refresh token. Default false. */
+  tokenRotation?: boolean;
+  /** Lifetime of rotating access tokens; default 43200 (12 h, Slack's value). */
+  accessTokenLifetimeSeconds?: number;
+}
+
+/** What the installing user answers on the consent screen; see {@link SlackSimulator.setOAuthConsent}. */
+export interface OAuthConsent {
+  decision: 'approve' | 'deny';
+  /** The installing user; decides the workspace installed into. Default: first human user of the first workspace. */
+  userId?: string;
+  /** Replaces the requested `scope` list in what gets granted (a broader or narrower grant). */
+  grantScopes?: string[];
+}
+
+/**
+ * What happens to the presented refresh token on a refresh: revoked at once (Slack's documented
+ * behaviour, the default), or kept working until the new access token is used on a Web API call
+ * or the new refresh token is presented (a grace period some providers give).
+ */
+export type RefreshTokenRotationMode = 'rotate-revoke-previous' | 'rotate-previous-valid-until-new-used';
+
 /** A running Slack simulator. */
 export interface SlackSimulator {
   /** Base URL to give a Slack WebClient as `slackApiUrl`, ending in "/api/", e.g. http://127.0.0.1:PORT/api/ */
@@ -156,6 +186,18 @@ export interface SlackSimulator {
   views(userId?: string): OpenedView[];
   /** Submits an open modal the way Slack does (signed `view_submission`); throws if it is not open. */
   submitView(opts: SubmitViewOptions): Promise<SubmitViewResult>;
+  /** Registers a distributed app that can be installed through `/oauth/v2/authorize` and `oauth.v2.access`. */
+  addOAuthApp(app: OAuthAppInput): void;
+  /** How the next authorize requests are answered (default: approve, requested scopes). */
+  setOAuthConsent(c: OAuthConsent): void;
+  /** What a refresh does to the presented refresh token (default 'rotate-revoke-previous'). */
+  setRefreshTokenRotation(mode: RefreshTokenRotationMode): void;
+  /** oauth.v2.access calls by grant_type (as sent, or the default one), failures included. */
+  oauthAccessCounts(): Record<string, number>;
+  /** The workspace uninstalls the app: its access and refresh tokens stop working (`token_revoked`, `invalid_refresh_token`). */
+  revokeInstallTokens(clientId: string): void;
+  /** Every expiring (rotation) access token expires now: Web API calls answer `token_expired`. Non-rotating xoxb tokens never expire, as in Slack. */
+  expireAccessTokens(): void;
 }
 
 /** Internal: one app installation. */

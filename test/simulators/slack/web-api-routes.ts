@@ -3,8 +3,11 @@ import { postEphemeral, postMessage, updateMessage } from './chat-methods';
 import type { FaultQueue } from './faults';
 import { authRevoke, authTest, conversationsInfo, userGroupUsersList, usersInfo } from './lookup-methods';
 import type { MethodHandler } from './method-context';
+import { missingScope } from './method-scopes';
+import { oauthV2Access } from './oauth-access-method';
 import { decodeApiRequest } from './request-params';
 import type { SlackStore } from './store';
+import { authenticateToken } from './token-auth';
 import { viewsOpen } from './views-methods';
 
 /** The implemented Web API methods. */
@@ -19,6 +22,9 @@ const METHODS: Readonly<Record<string, MethodHandler>> = {
   'conversations.info': conversationsInfo,
   'views.open': viewsOpen,
 };
+
+/** Token exchange method: authenticated by client credentials, not a bearer token. */
+const OAUTH_ACCESS = 'oauth.v2.access';
 
 /**
  * Sends a Web API JSON body. Slack answers HTTP 200 for every failure except rate limiting,
@@ -52,7 +58,8 @@ export function webApiRouter(store: SlackStore, faults: FaultQueue): Router {
     }
 
     const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (handler === undefined) {
+    const isOAuthAccess = method === OAUTH_ACCESS;
+    if (handler === undefined && !isOAuthAccess) {
       sendJson(res, { ok: false, error: 'unknown_method', req_method: method });
       return;
     }
@@ -67,21 +74,37 @@ export function webApiRouter(store: SlackStore, faults: FaultQueue): Router {
       sendJson(res, { ok: false, error: decoded.error });
       return;
     }
+    // oauth.v2.access authenticates the client, not a token, so it runs before the token check.
+    if (isOAuthAccess) {
+      sendJson(res, oauthV2Access(store, decoded.params, req.get('authorization')));
+      return;
+    }
+    if (handler === undefined) {
+      // Unreachable (unknown methods were answered above); keeps the type narrowing honest.
+      sendJson(res, { ok: false, error: 'unknown_method', req_method: method });
+      return;
+    }
     if (decoded.token === undefined) {
       sendJson(res, { ok: false, error: 'not_authed' });
       return;
     }
-    if (store.isRevoked(decoded.token)) {
-      sendJson(res, { ok: false, error: 'token_revoked' });
+    const auth = authenticateToken(store, decoded.token);
+    if (!auth.ok) {
+      sendJson(res, { ok: false, error: auth.error });
       return;
     }
-    const workspace = store.workspaceByToken(decoded.token);
-    if (workspace === undefined) {
-      sendJson(res, { ok: false, error: 'invalid_auth' });
+    const needed = missingScope(method, auth.scopes);
+    if (needed !== undefined) {
+      sendJson(res, { ok: false, error: 'missing_scope', needed, provided: [...(auth.scopes ?? [])].join(',') });
       return;
     }
 
-    const outcome = handler({ store, workspace, params: decoded.params });
+    const outcome = handler({
+      store,
+      workspace: auth.workspace,
+      params: decoded.params,
+      ...(auth.scopes === undefined ? {} : { scopes: auth.scopes }),
+    });
     sendJson(res, outcome.ok ? { ok: true, ...outcome.body } : { ok: false, error: outcome.error });
   });
   return router;
