@@ -145,6 +145,17 @@ describe('OAuth v2 install', () => {
     assert.deepEqual(sim.oauthAccessCounts(), { authorization_code: 2 });
   });
 
+  it('a code expires after 10 minutes', async (t) => {
+    // Only Date is faked: the simulator reads Date.now() per request, sockets keep real timers.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const stale = await codeFor(PLAIN.clientId);
+    const fresh = await codeFor(PLAIN.clientId);
+    t.mock.timers.tick(9 * 60 * 1000);
+    assert.equal((await access(PLAIN, { code: fresh, redirect_uri: REDIRECT }))['ok'], true);
+    t.mock.timers.tick(60 * 1000);
+    assert.equal((await access(PLAIN, { code: stale, redirect_uri: REDIRECT }))['error'], 'invalid_code');
+  });
+
   it('a different redirect_uri at exchange is bad_redirect_uri; an unregistered one gets no redirect', async () => {
     const code = await codeFor(PLAIN.clientId);
     assert.equal((await access(PLAIN, { code, redirect_uri: 'https://evil.test/cb' }))['error'], 'bad_redirect_uri');
