@@ -8,9 +8,10 @@ import { findConnector } from '../action-runtime/action-catalog';
 import { runConnectorHealthcheck } from '../connectors/healthchecks';
 import { factsOf } from '../connectors/registry-catalogue';
 import { appendAudit } from '../db/audit-repo';
-import { recordDisconnected, updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
+import { getInstall, recordDisconnected, updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
 import { revokeAllRouteTokens } from '../db/route-tokens-repo';
 import { deleteSecret } from '../db/secrets-repo';
+import { scopeDriftOf } from '../credentials/install-grant';
 import type { HealthcheckResult, InstallReview, InstallStatus } from '../marketplace/types';
 import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
 import { evaluatePolicy } from '../policy/evaluate-policy';
@@ -41,13 +42,21 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
     const policy = await loadTenantPolicy(deps.pool, tenant);
     const m = connector.manifest;
     const facts = factsOf(m);
+    // An install authorised through OAuth carries what the provider granted (api/oauth/).
+    const drift = scopeDriftOf((await getInstall(deps.pool, ref.tenantId, ref.connectorId))?.detail);
     return {
       connectorId: m.connectorId, name: m.name, version: m.version, riskLevel: m.riskLevel,
       permissionsRequested: [...m.permissionsRequested], scopes: [...m.scopes], signedBy: connector.signedBy.keyId,
       actions: m.actions.map((a, i) => {
+        const lacking = drift?.disabledActions.find((d) => d.actionId === a.actionId);
+        if (lacking) {
+          return { actionId: a.actionId, name: a.name, approvalGate: a.approvalGate, riskLevel: a.riskLevel, decision: 'blocked' as const,
+            reason: `the provider did not grant ${lacking.missingScopes.join(', ')}` };
+        }
         const verdict = evaluatePolicy(facts[i]!, policy.document);
         return { actionId: a.actionId, name: a.name, approvalGate: a.approvalGate, riskLevel: a.riskLevel, decision: verdict.decision, reason: verdict.reason };
       }),
+      ...(drift ? { scopeDrift: drift } : {}),
     };
   }
 

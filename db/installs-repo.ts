@@ -1,7 +1,7 @@
 /** Connector installations per tenant (status, enabled actions, credential references). */
 import type { Queryable } from './queryable';
 
-export type InstallStatus = 'pending_review' | 'rejected' | 'expired' | 'healthcheck_failed' | 'enabled' | 'disconnected';
+export type InstallStatus = 'awaiting_authorization' | 'pending_review' | 'rejected' | 'expired' | 'healthcheck_failed' | 'enabled' | 'held_scope_review' | 'disconnected';
 
 export interface ConnectorInstall {
   tenantId: string;
@@ -57,7 +57,7 @@ export async function updateInstall(db: Queryable, tenantId: string, connectorId
   const { rows } = await db.query<InstallDbRow>(
     `UPDATE connector_installs SET status = $3,
        enabled_actions = COALESCE($4, enabled_actions), reviewed_by = COALESCE($5, reviewed_by),
-       detail = COALESCE($6::jsonb, detail), credential_names = COALESCE($7, credential_names), updated_at = now()
+       detail = COALESCE(detail || $6::jsonb, detail), credential_names = COALESCE($7, credential_names), updated_at = now()
      WHERE tenant_id = $1 AND connector_id = $2 RETURNING ${columns}`,
     [tenantId, connectorId, change.status, change.enabledActions ?? null, change.reviewedBy ?? null,
       change.detail ? JSON.stringify(change.detail) : null, change.credentialNames ?? null],

@@ -1,6 +1,7 @@
 /** Shapes of the marketplace flows that cross the workflow boundary (no secrets, ever). */
 import type { PolicyDecision } from '../policy/verdict';
 import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
+import type { ScopeDrift } from '../credentials/scope-drift';
 
 /** What the tenant admin reviews before enabling a connector. */
 export interface InstallReview {
@@ -12,6 +13,8 @@ export interface InstallReview {
   scopes: string[];
   signedBy: string;
   actions: Array<{ actionId: string; name: string; approvalGate: string; riskLevel: string; decision: PolicyDecision; reason: string }>;
+  /** What the provider granted against the manifest, for installs authorised through OAuth. */
+  scopeDrift?: ScopeDrift;
 }
 
 export interface InstallInput {
@@ -28,6 +31,8 @@ export interface InstallReviewDecision {
   /** Enable only these actions (default: every action the policy does not block). */
   enableActions?: string[];
   reason?: string;
+  /** Required to approve when the provider granted more than the manifest declares. */
+  acceptBroaderScopes?: boolean;
 }
 
 export type InstallStatus = 'describing' | 'pending_review' | 'checking_health' | 'enabled' | 'rejected' | 'expired' | 'healthcheck_failed';

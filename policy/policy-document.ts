@@ -54,6 +54,18 @@ export const identityCheckSchema = z.object({
   unverifiedApprovers: z.enum(unverifiedApproverModes).default('exclude'),
 });
 
+/**
+ * Where a tenant's app registrations may keep their client secrets: sealed in Gatehouse's
+ * database, only as a reference to the operator's own store (environment variable or file), or
+ * either way (the default).
+ */
+export const clientSecretStorageModes = ['either', 'sealed', 'reference'] as const;
+export type ClientSecretStorage = (typeof clientSecretStorageModes)[number];
+
+export const credentialsPolicySchema = z.object({
+  clientSecretStorage: z.enum(clientSecretStorageModes).default('either'),
+});
+
 export const riskTiers = ['low', 'medium', 'high'] as const;
 export type RiskTier = (typeof riskTiers)[number];
 
@@ -68,6 +80,8 @@ export const policyDocumentSchema = z
     shadowConnectors: z.array(z.string().min(1)).default([]),
     /** The self-approval check's handling of approvers it cannot identify (documents stored before it existed get the default). */
     identityCheck: identityCheckSchema.default({ unverifiedApprovers: 'exclude' }),
+    /** How app registrations keep client secrets (documents stored before it existed get the default). */
+    credentials: credentialsPolicySchema.default({ clientSecretStorage: 'either' }),
   })
   .superRefine((doc, ctx) => {
     for (const tier of riskTiers) {

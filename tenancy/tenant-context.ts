@@ -16,6 +16,10 @@ import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
 import { guardedFetch } from './guarded-fetch';
 import type { ConnectorLimiter } from '../ratelimit';
 import { UnknownTenantError, type CachedTenantRow, type TenantCache } from './tenant-cache';
+import { GrantTokenRegistry } from '../credentials/grant-token-registry';
+import { providerClient } from '../credentials/provider-client';
+import { serviceNowOAuth } from '../credentials/providers/servicenow-oauth';
+import { hasGrant } from '../db/connector-grants-repo';
 
 export class TenantConfigError extends Error {
   override readonly name = 'TenantConfigError';
@@ -39,6 +43,8 @@ export interface TenantDeps {
    * reads the database again (tools and some tests).
    */
   tenants?: TenantCache;
+  /** This process's OAuth grant tokens (refreshed once across callers); without one, a registry per call. */
+  grantTokens?: GrantTokenRegistry;
 }
 
 function parseTenant(row: { id: string; slug: string; settings: unknown }): TenantContext {
@@ -85,6 +91,15 @@ export async function serviceNowClientFor(deps: TenantDeps, tenant: TenantContex
 
 async function openServiceNowClient(deps: TenantDeps, tenant: TenantContext): Promise<ServiceNowClient> {
   const sn = tenant.settings.servicenow;
+  // An OAuth grant the tenant authorised (authorisation code or client credentials) takes
+  // precedence over a stored password; while it needs re-authorisation, calls fail with why.
+  if (await hasGrant(deps.pool, tenant.id, 'servicenow')) {
+    const registry = deps.grantTokens ?? new GrantTokenRegistry();
+    const tokens = registry.tokensFor(deps, tenant.id, 'servicenow', {
+      refresh: async (grant) => serviceNowOAuth.tokenEndpoint(await providerClient(deps, tenant, 'servicenow')).refresh(grant),
+    });
+    return new ServiceNowClient(sn.instanceUrl, { kind: 'grant', tokens }, gateFor(deps, tenant, 'servicenow'), guardedFetch(deps.urlPolicy));
+  }
   const password = await requireSecret(deps, tenant, secretNames.serviceNowPassword);
   let credentials: ServiceNowCredentials = { kind: 'basic', username: sn.username, password };
   if (sn.auth === 'oauth') {

@@ -13,6 +13,8 @@ export const secretNames = {
   serviceNowClientSecret: 'servicenow_client_secret',
   slackBotToken: 'slack_bot_token',
   slackSigningSecret: 'slack_signing_secret',
+  /** The tenant's own Slack app's client secret (OAuth install), when kept sealed. */
+  slackClientSecret: 'slack_client_secret',
   webhookSecret: 'servicenow_webhook_secret',
   githubAppPrivateKey: 'github_app_private_key',
   githubWebhookSecret: 'github_webhook_secret',
@@ -21,7 +23,7 @@ export const secretNames = {
 /** Which stored secrets belong to which connector (deleted when it is disconnected). */
 export const connectorSecretNames: Record<string, readonly SecretName[]> = {
   servicenow: [secretNames.serviceNowPassword, secretNames.serviceNowClientSecret, secretNames.webhookSecret],
-  slack: [secretNames.slackBotToken, secretNames.slackSigningSecret],
+  slack: [secretNames.slackBotToken, secretNames.slackSigningSecret, secretNames.slackClientSecret],
   github: [secretNames.githubAppPrivateKey, secretNames.githubWebhookSecret],
 };
 export type SecretName = (typeof secretNames)[keyof typeof secretNames];

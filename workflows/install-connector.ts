@@ -52,6 +52,14 @@ export async function installConnector(input: InstallInput): Promise<InstallStat
       await audit('connector.install_review_refused', 'refused', { reason: 'self-approval' }, candidate.reviewer);
       continue;
     }
+    // Least privilege: a grant broader than the manifest declares needs an explicit acceptance.
+    const broader = state.review.scopeDrift?.broader ?? [];
+    if (candidate.decision === 'approve' && broader.length > 0 && candidate.acceptBroaderScopes !== true) {
+      const reason = `the provider granted more than the manifest declares (${broader.join(', ')}): approve with acceptBroaderScopes to accept it, or re-authorise with fewer scopes`;
+      state.refusedReviews.push({ reviewer: candidate.reviewer, reason });
+      await audit('connector.install_review_refused', 'refused', { reason: 'broader_scopes_not_accepted', broader }, candidate.reviewer);
+      continue;
+    }
     state.decision = candidate;
   }
   if (!state.decision) {
@@ -62,7 +70,10 @@ export async function installConnector(input: InstallInput): Promise<InstallStat
     await audit('connector.install_rejected', 'rejected', { reason: state.decision.reason ?? null }, state.decision.reviewer);
     return finish('rejected', `rejected by ${state.decision.reviewer}`);
   }
-  await audit('connector.install_approved', 'approved', { enableActions: state.decision.enableActions ?? 'all allowed' }, state.decision.reviewer);
+  await audit('connector.install_approved', 'approved', {
+    enableActions: state.decision.enableActions ?? 'all allowed',
+    ...(state.review.scopeDrift ? { acceptedBroaderScopes: state.review.scopeDrift.broader, disabledByMissingScopes: state.review.scopeDrift.disabledActions } : {}),
+  }, state.decision.reviewer);
 
   state.status = 'checking_health';
   state.healthcheck = await acts.runHealthcheck({ tenantId: input.tenantId, connectorId: input.connectorId });

@@ -4,9 +4,17 @@
  */
 import { fetchFailure, isEgressRefusal, ServiceNowApiError } from './errors';
 
+/** Tokens of an OAuth grant someone else keeps and refreshes (credentials/grant-tokens.ts). */
+export interface BearerTokenSource {
+  accessToken(): Promise<string>;
+  /** After a 401 with `rejected`: a newer token, refreshed once if nobody did already. */
+  afterUnauthorized(rejected: string): Promise<string>;
+}
+
 export type ServiceNowCredentials =
   | { kind: 'basic'; username: string; password: string }
-  | { kind: 'oauth'; username: string; password: string; clientId: string; clientSecret: string };
+  | { kind: 'oauth'; username: string; password: string; clientId: string; clientSecret: string }
+  | { kind: 'grant'; tokens: BearerTokenSource };
 
 interface CachedToken {
   accessToken: string;
@@ -19,6 +27,9 @@ const expirySlackMs = 60_000;
 
 export class ServiceNowAuth {
   private token: CachedToken | undefined;
+  /** The grant token last sent and refused with a 401 (grant credentials only). */
+  private sent: string | undefined;
+  private rejected: string | undefined;
 
   constructor(
     private readonly instanceUrl: string,
@@ -32,6 +43,12 @@ export class ServiceNowAuth {
       const pair = `${this.credentials.username}:${this.credentials.password}`;
       return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     }
+    if (this.credentials.kind === 'grant') {
+      const rejected = this.rejected;
+      this.rejected = undefined;
+      this.sent = rejected ? await this.credentials.tokens.afterUnauthorized(rejected) : await this.credentials.tokens.accessToken();
+      return `Bearer ${this.sent}`;
+    }
     if (!this.token || this.token.expiresAtMs - expirySlackMs <= this.now()) {
       this.token = await this.fetchToken();
     }
@@ -41,6 +58,7 @@ export class ServiceNowAuth {
   /** Forget the cached token (after a 401), so the next call authenticates afresh. */
   invalidate(): void {
     this.token = undefined;
+    this.rejected = this.sent;
   }
 
   private async fetchToken(): Promise<CachedToken> {
