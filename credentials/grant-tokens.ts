@@ -97,6 +97,11 @@ export class GrantTokens {
     this.#pending ??= this.#obtain(seenGeneration, force).then((held) => {
       this.#held = held;
       return held;
+    }, (err: unknown) => {
+      // The grant was refused: the token held is dead too, so later calls must fail with the
+      // reason (read from the row, no provider request) rather than hand it out again.
+      if (err instanceof ConnectionNeedsReauthorizationError) this.#held = undefined;
+      throw err;
     }).finally(() => {
       this.#pending = undefined;
     });
