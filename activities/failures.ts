@@ -12,6 +12,7 @@ import { ServiceNowApiError } from '../connectors/servicenow/errors';
 import type { ActivityDeps } from './deps';
 import { RateLimitedError, rateLimitedFailure } from '../ratelimit';
 import { TenantConfigError } from '../tenancy/tenant-context';
+import { ConnectionNeedsReauthorizationError } from '../credentials/grant-errors';
 import { UnsafeUrlError } from '../tenancy/url-guard';
 import { retryableSlackErrors } from '../connectors/transient-retry';
 
@@ -42,6 +43,10 @@ export function toActivityFailure(err: unknown): unknown {
       type: `GitHub.${err.code}`, message: err.message, nonRetryable: !err.retryable,
       nextRetryDelay: err.retryable && err.retryAfterSeconds !== undefined ? `${err.retryAfterSeconds} seconds` : undefined,
     });
+  }
+  // A refused grant needs a person to authorise it again: retrying would only repeat the refusal.
+  if (err instanceof ConnectionNeedsReauthorizationError) {
+    return ApplicationFailure.create({ type: 'Gatehouse.connection_needs_reauthorization', message: err.message, nonRetryable: true });
   }
   if (err instanceof TenantConfigError || err instanceof UnsafeUrlError) {
     return ApplicationFailure.create({ type: `Gatehouse.${err.code}`, message: err.message, nonRetryable: true });

@@ -8,10 +8,11 @@ import { findConnector } from '../action-runtime/action-catalog';
 import { runConnectorHealthcheck } from '../connectors/healthchecks';
 import { factsOf } from '../connectors/registry-catalogue';
 import { appendAudit } from '../db/audit-repo';
-import { getInstall, recordDisconnected, updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
+import { recordDisconnected, updateInstall, type InstallStatus as StoredStatus } from '../db/installs-repo';
 import { revokeAllRouteTokens } from '../db/route-tokens-repo';
 import { deleteSecret } from '../db/secrets-repo';
-import { scopeDriftOf } from '../credentials/install-grant';
+import type { ScopeDrift } from '../credentials/scope-drift';
+import { revokeAndDeleteGrant } from '../credentials/revoke-grant';
 import type { HealthcheckResult, InstallReview, InstallStatus } from '../marketplace/types';
 import type { ScheduleSyncOutcome } from '../temporal/reconcile-schedule-sync';
 import { evaluatePolicy } from '../policy/evaluate-policy';
@@ -33,7 +34,7 @@ const storedStatus: Partial<Record<InstallStatus, StoredStatus>> = {
 export function createMarketplaceActivities(deps: ActivityDeps) {
   const verified = (ref: ConnectorRef) => requireVerified(deps, ref.connectorId);
 
-  async function describeInstall(ref: ConnectorRef): Promise<InstallReview> {
+  async function describeInstall(ref: ConnectorRef & { scopeDrift?: ScopeDrift }): Promise<InstallReview> {
     const connector = verified(ref);
     if (!connector.installable) {
       throw ApplicationFailure.create({ type: 'Gatehouse.connector_not_installable', message: `${ref.connectorId} is ${connector.status}, not installable`, nonRetryable: true });
@@ -43,7 +44,7 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
     const m = connector.manifest;
     const facts = factsOf(m);
     // An install authorised through OAuth carries what the provider granted (api/oauth/).
-    const drift = scopeDriftOf((await getInstall(deps.pool, ref.tenantId, ref.connectorId))?.detail);
+    const drift = ref.scopeDrift;
     return {
       connectorId: m.connectorId, name: m.name, version: m.version, riskLevel: m.riskLevel,
       permissionsRequested: [...m.permissionsRequested], scopes: [...m.scopes], signedBy: connector.signedBy.keyId,
@@ -97,10 +98,13 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
     for (const name of connectorSecretNames[ref.connectorId] ?? []) {
       if (await deleteSecret(deps.pool, ref.tenantId, name)) deletedCredentials.push(name);
     }
+    // An OAuth grant is revoked at the provider before its tokens are deleted here.
+    const grant = await revokeAndDeleteGrant(deps, await loadTenant(deps, ref.tenantId), ref.connectorId);
+    if (grant) deletedCredentials.push('oauth_grant');
     const revokedRouteTokens = await revokeAllRouteTokens(deps.pool, ref.tenantId, ref.connectorId);
     const manifestVersion = deps.registry.list().find((c) => c.connectorId === ref.connectorId)?.manifest.version ?? 'unknown';
     await recordDisconnected(deps.pool, ref.tenantId, ref.connectorId, manifestVersion);
-    await appendAudit(deps.pool, { tenantId: ref.tenantId, type: 'connector.credentials_deleted', outcome: 'ok', detail: { connectorId: ref.connectorId, deletedCredentials, revokedRouteTokens } });
+    await appendAudit(deps.pool, { tenantId: ref.tenantId, type: 'connector.credentials_deleted', outcome: 'ok', detail: { connectorId: ref.connectorId, deletedCredentials, revokedRouteTokens, ...(grant ? { grant } : {}) } });
     return { deletedCredentials, revokedRouteTokens };
   }
 

@@ -12,6 +12,8 @@ import { policyRouter } from './admin/policy-routes';
 import { metricsRouter } from './admin/metrics-routes';
 import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
+import { appRegistrationRouter } from './admin/app-registration-routes';
+import { oauthFlowRouter } from './oauth/oauth-flow-routes';
 import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
 import type { ApiDeps } from './deps';
@@ -35,6 +37,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use(codecRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
+  app.use(appRegistrationRouter(deps));
+  // /oauth/* are browser pages bound by cookie and state; its /admin route sits behind the guard.
+  app.use(oauthFlowRouter(deps));
   app.use(webhookAdminRouter(deps));
   // Listings are public (no tenant data); its /admin routes sit behind the guard above.
   app.use(marketplaceRouter(deps));

@@ -4,7 +4,7 @@
  *  1. created by the admin API, which hands out a one-time start ticket;
  *  2. begun by the browser that opens the ticket, which gets an HttpOnly binding cookie;
  *  3. completed by the provider's callback, which must carry the state and come from that browser.
- * Only hashes of the state, ticket and binding are stored.
+ * Only hashes of the ticket, state and binding are stored.
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from './queryable';
@@ -33,28 +33,28 @@ const toRow = (r: DbRow): OAuthStateRow => ({
 });
 
 export async function createOAuthState(db: Queryable, row: {
-  state: string; ticket: string; tenantId: string; connectorId: string; startedBy: string; redirectUri: string;
+  ticket: string; tenantId: string; connectorId: string; startedBy: string; redirectUri: string;
   install: Record<string, unknown>; ttlSeconds: number;
 }): Promise<Date> {
   // Flows nobody finished are kept a day for the record, then dropped here rather than by a job.
   await db.query(`DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'`);
   const { rows } = await db.query<{ expires_at: Date }>(
-    `INSERT INTO oauth_states (state_hash, ticket_hash, tenant_id, connector_id, started_by, redirect_uri, install, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, now() + make_interval(secs => $8)) RETURNING expires_at`,
-    [sha256(row.state), sha256(row.ticket), row.tenantId, row.connectorId, row.startedBy, row.redirectUri, JSON.stringify(row.install), row.ttlSeconds]);
+    `INSERT INTO oauth_states (ticket_hash, tenant_id, connector_id, started_by, redirect_uri, install, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, now() + make_interval(secs => $7)) RETURNING expires_at`,
+    [sha256(row.ticket), row.tenantId, row.connectorId, row.startedBy, row.redirectUri, JSON.stringify(row.install), row.ttlSeconds]);
   return rows[0]!.expires_at;
 }
 
 /**
- * Binds the flow to the browser that opened the ticket: once only, before it expires. Returns
- * the flow with its state hash, or undefined for an unknown, used or expired ticket.
+ * Binds the flow to the browser that opened the ticket and to the `state` it will send the
+ * provider: once only, before it expires. Undefined for an unknown, used or expired ticket.
  */
-export async function beginOAuthState(db: Queryable, ticket: string, binding: string): Promise<(OAuthStateRow & { stateHash: Buffer }) | undefined> {
-  const { rows } = await db.query<DbRow & { state_hash: Buffer }>(
-    `UPDATE oauth_states SET ticket_hash = NULL, binding_hash = $2, began_at = now()
+export async function beginOAuthState(db: Queryable, ticket: string, state: string, binding: string): Promise<OAuthStateRow | undefined> {
+  const { rows } = await db.query<DbRow>(
+    `UPDATE oauth_states SET state_hash = $2, binding_hash = $3, began_at = now()
       WHERE ticket_hash = $1 AND began_at IS NULL AND expires_at > now()
-      RETURNING state_hash, ${columns}`, [sha256(ticket), sha256(binding)]);
-  return rows[0] ? { ...toRow(rows[0]), stateHash: rows[0].state_hash } : undefined;
+      RETURNING ${columns}`, [sha256(ticket), sha256(state), sha256(binding)]);
+  return rows[0] ? toRow(rows[0]) : undefined;
 }
 
 /** Why a callback's state cannot complete a flow. */
@@ -68,7 +68,7 @@ export async function completeOAuthState(db: Queryable, state: string, binding: 
   const { rows } = await db.query<DbRow & { completed_at: Date | null; began_at: Date | null }>(
     `SELECT ${columns}, completed_at, began_at FROM oauth_states WHERE state_hash = $1`, [sha256(state)]);
   const row = rows[0];
-  if (!row || !row.began_at) return { ok: false, refusal: 'unknown_state' };
+  if (!row) return { ok: false, refusal: 'unknown_state' };
   const flow = toRow(row);
   if (row.completed_at) return { ok: false, refusal: 'already_used', flow };
   if (row.expires_at.getTime() <= Date.now()) return { ok: false, refusal: 'expired_state', flow };

@@ -23,6 +23,8 @@ export interface InstallInput {
   connectorId: string;
   requestedBy: string;
   reviewTimeoutSeconds: number;
+  /** What the provider granted against the manifest, when the install was authorised through OAuth. */
+  scopeDrift?: ScopeDrift;
 }
 
 export interface InstallReviewDecision {

@@ -6,6 +6,9 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
+import { GrantTokenRegistry } from '../credentials/grant-token-registry';
+import { slackReauthorizationNotice } from '../credentials/reauthorization-notice';
+import type { ActionRuntimeDeps } from '../action-runtime/runtime-deps';
 import { defaultRegistryOptions, loadConnectorRegistry, type ConnectorRegistry } from '../connectors/framework/registry';
 import { appendAudit } from '../db/audit-repo';
 import type { SecretBox } from '../db/secret-box';
@@ -56,7 +59,13 @@ export async function buildRoleDeps(opts: RoleOptions): Promise<RoleDeps> {
     tenantLimits: async (tenantId) => (await loadTenant(baseDeps, tenantId)).settings.rateLimits,
     log: opts.logger.child({ component: 'ratelimit' }),
   });
-  const tenantDeps = { ...baseDeps, ...(limiter ? { limiter } : {}) };
+  // One holder of OAuth grant tokens per process; the notice is wired once the registry exists.
+  let runtimeDeps: ActionRuntimeDeps | undefined;
+  const grantTokens = new GrantTokenRegistry({
+    logger: opts.logger.child({ component: 'credentials' }),
+    notice: slackReauthorizationNotice(() => runtimeDeps!),
+  });
+  const tenantDeps = { ...baseDeps, grantTokens, ...(limiter ? { limiter } : {}) };
   const registry = opts.registry ?? await loadConnectorRegistry({
     ...(await defaultRegistryOptions()),
     ...(opts.trustDevelopmentKeys !== undefined ? { trustDevelopmentKeys: opts.trustDevelopmentKeys } : {}),
@@ -65,6 +74,7 @@ export async function buildRoleDeps(opts: RoleOptions): Promise<RoleDeps> {
       .catch((err: unknown) => opts.logger.error({ err }, 'could not audit a connector refusal')),
   });
   for (const refusal of registry.refusals()) opts.logger.warn({ refusal }, 'connector refused');
+  runtimeDeps = { ...tenantDeps, registry, logger: opts.logger.child({ component: 'credentials' }) };
   const reconcileSchedules = createReconcileSchedules({
     pool: opts.pool, logger: opts.logger, taskQueue: opts.taskQueue,
     temporal: opts.manageSchedules === false ? undefined : opts.temporalClient,

@@ -34,7 +34,7 @@ export async function installConnector(input: InstallInput): Promise<InstallStat
     return state;
   };
 
-  state.review = await acts.describeInstall({ tenantId: input.tenantId, connectorId: input.connectorId });
+  state.review = await acts.describeInstall({ tenantId: input.tenantId, connectorId: input.connectorId, ...(input.scopeDrift ? { scopeDrift: input.scopeDrift } : {}) });
   state.status = 'pending_review';
   await audit('connector.install_requested', 'pending', {
     connectorId: input.connectorId, version: state.review.version, riskLevel: state.review.riskLevel,

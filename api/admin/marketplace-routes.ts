@@ -22,6 +22,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { installReviewRefusal } from './install-review-refusal';
+import { startInstallReview } from './start-install-review';
 
 const installSchema = z.object({
   requestedBy: z.string().min(1).max(200),
@@ -35,6 +36,7 @@ const reviewSchema = z.object({
   decision: z.enum(['approve', 'reject']),
   enableActions: z.array(z.string().min(1)).optional(),
   reason: z.string().max(1000).optional(),
+  acceptBroaderScopes: z.boolean().optional(),
 });
 const smokeSchema = z.object({ inputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
 
@@ -86,20 +88,9 @@ export function marketplaceRouter(deps: ApiDeps): Router {
     const unknown = Object.keys(body.credentials).filter((n) => !allowed.includes(n as never));
     if (unknown.length) throw new HttpError(422, 'invalid_request', `credentials not used by ${connector.connectorId}: ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
     for (const [name, value] of Object.entries(body.credentials)) await putSecret(deps.pool, deps.secrets, tenant.id, name, value);
-    const workflowId = installWorkflowId(tenant.slug, connector.connectorId);
-    try {
-      await deps.temporal.workflow.start<typeof installConnector>('installConnector', {
-        workflowId, taskQueue: deps.taskQueue,
-        args: [{ tenantId: tenant.id, tenantSlug: tenant.slug, connectorId: connector.connectorId, requestedBy: body.requestedBy, reviewTimeoutSeconds: body.reviewTimeoutSeconds }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpError(409, 'install_in_progress', `an install of ${connector.connectorId} is already waiting for review`);
-      throw err;
-    }
-    await upsertPendingInstall(deps.pool, {
-      tenantId: tenant.id, connectorId: connector.connectorId, manifestVersion: connector.manifest.version,
-      config: body.config, credentialNames: Object.keys(body.credentials), requestedBy: body.requestedBy, workflowId,
+    const workflowId = await startInstallReview(deps, tenant, {
+      connectorId: connector.connectorId, manifestVersion: connector.manifest.version, requestedBy: body.requestedBy,
+      reviewTimeoutSeconds: body.reviewTimeoutSeconds, config: body.config, credentialNames: Object.keys(body.credentials),
     });
     res.status(202).json({ workflowId, status: 'pending_review', next: `GET /admin/tenants/${tenant.slug}/connectors/${connector.connectorId}/install shows the review` });
   });

@@ -20,13 +20,15 @@ CREATE TABLE app_registrations (
 -- provider's redirect) and only a hash of the browser binding (the value lives in the admin's
 -- HttpOnly cookie), so a copy of this table cannot complete anyone's flow.
 CREATE TABLE oauth_states (
-  state_hash    bytea PRIMARY KEY,
+  id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- Hash of the one-time start ticket the admin API handed out.
+  ticket_hash   bytea NOT NULL UNIQUE,
+  -- Set when a browser opens the ticket: the state sent to the provider, and that browser's binding.
+  state_hash    bytea UNIQUE,
+  binding_hash  bytea,
   tenant_id     uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
   connector_id  text NOT NULL,
   started_by    text NOT NULL,
-  -- Hash of the one-time start ticket the admin API handed out; cleared once a browser began.
-  ticket_hash   bytea UNIQUE,
-  binding_hash  bytea,
   redirect_uri  text NOT NULL,
   install       jsonb NOT NULL DEFAULT '{}'::jsonb,
   expires_at    timestamptz NOT NULL,

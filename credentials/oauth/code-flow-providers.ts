@@ -1,0 +1,7 @@
+/** The connectors whose install is authorised with an OAuth authorisation code, by connector id. */
+import { serviceNowOAuth } from '../providers/servicenow-oauth';
+import type { CodeFlowProvider } from './oauth-provider';
+
+export const codeFlowProviders: Readonly<Record<string, CodeFlowProvider>> = {
+  servicenow: serviceNowOAuth,
+};
