@@ -9,6 +9,9 @@ export const redactedPaths = [
   'req.headers["webhook-signature"]', 'headers.authorization', 'authorization',
   '*.password', '*.clientSecret', '*.client_secret', '*.token', '*.botToken', '*.signingSecret',
   '*.secret', '*.secrets', '*.accessToken', '*.refreshToken', '*.webhookSecret', 'secrets', 'password', 'token',
+  // OAuth: tokens as providers name them, PKCE verifiers, the browser binding and private keys.
+  '*.access_token', '*.refresh_token', '*.code_verifier', '*.codeVerifier', '*.binding', '*.privateKey', '*.private_key',
+  'res.headers["set-cookie"]',
 ];
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
