@@ -19,6 +19,7 @@ import { UnknownTenantError, type CachedTenantRow, type TenantCache } from './te
 import { GrantTokenRegistry } from '../credentials/grant-token-registry';
 import { providerClient } from '../credentials/provider-client';
 import { serviceNowOAuth } from '../credentials/providers/servicenow-oauth';
+import { slackOAuth } from '../credentials/providers/slack-oauth';
 import { hasGrant } from '../db/connector-grants-repo';
 
 export class TenantConfigError extends Error {
@@ -54,7 +55,7 @@ function parseTenant(row: { id: string; slug: string; settings: unknown }): Tena
 }
 
 /** A value derived from the tenant's configuration: cached per version when there is a cache. */
-async function derived<T>(deps: TenantDeps, tenantId: string, key: string, compute: (row?: CachedTenantRow) => Promise<T>): Promise<T> {
+export async function derived<T>(deps: TenantDeps, tenantId: string, key: string, compute: (row?: CachedTenantRow) => Promise<T>): Promise<T> {
   if (!deps.tenants) return compute();
   try {
     return await deps.tenants.derive(tenantId, key, compute);
@@ -132,7 +133,13 @@ export async function slackClientFor(deps: TenantDeps, tenant: TenantContext): P
 
 async function openSlackClient(deps: TenantDeps, tenant: TenantContext): Promise<WebClient> {
   const base = tenant.settings.slack.apiBaseUrl;
-  const token = await requireSecret(deps, tenant, secretNames.slackBotToken);
+  // An OAuth grant the tenant authorised takes precedence over a pasted bot token: every call
+  // uses its current access token (refreshed once when Slack says it expired).
+  const token = await hasGrant(deps.pool, tenant.id, 'slack')
+    ? (deps.grantTokens ?? new GrantTokenRegistry()).tokensFor(deps, tenant.id, 'slack', {
+      refresh: async (grant) => slackOAuth.tokenEndpoint(await providerClient(deps, tenant, 'slack')).refresh(grant),
+    })
+    : await requireSecret(deps, tenant, secretNames.slackBotToken);
   // Temporal's retry policy is the one retry layer: the client surfaces 429s instead of sleeping.
   return new GatedWebClient(token, {
     slackApiUrl: base.endsWith('/') ? base : `${base}/`,
