@@ -304,6 +304,7 @@ describe('ServiceNow OAuth install flow', { concurrency: false }, () => {
 
   it('never shows the client secret or an issued token in a response, a log line or the audit trail', async () => {
     assert.ok(issuedTokens.size >= 3, `tokens seen: ${issuedTokens.size}`);
+    assert.ok(suite.h.logLines.length > 0, 'the API and worker logs were captured');
     const audit = JSON.stringify(await listAudit(suite.h.db.pool, { limit: 5000 }));
     const places: Array<[string, string]> = [['responses', bodies.join('\n')], ['logs', suite.h.logLines.join('')], ['audit', audit]];
     for (const [where, text] of places) {
