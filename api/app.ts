@@ -14,6 +14,7 @@ import { runsRouter } from './admin/runs-routes';
 import { tenantsRouter } from './admin/tenants-routes';
 import { appRegistrationRouter } from './admin/app-registration-routes';
 import { oauthFlowRouter } from './oauth/oauth-flow-routes';
+import { githubSetupRouter } from './oauth/github-setup-route';
 import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
 import type { ApiDeps } from './deps';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(appRegistrationRouter(deps));
   // /oauth/* are browser pages bound by cookie and state; its /admin route sits behind the guard.
   app.use(oauthFlowRouter(deps));
+  app.use(githubSetupRouter(deps));
   app.use(webhookAdminRouter(deps));
   // Listings are public (no tenant data); its /admin routes sit behind the guard above.
   app.use(marketplaceRouter(deps));

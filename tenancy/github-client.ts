@@ -1,11 +1,18 @@
 /**
  * A tenant's GitHub App client: app id, installation id and API base URL come from the
- * connector's install config; the App's private key is a sealed tenant secret.
+ * connector's install config; the App's private key comes from the tenant's GitHub App
+ * registration (sealed or by reference) when it has one, else from the sealed tenant secret.
+ *
+ * The client (and the installation token it holds until shortly before expiry) is kept per
+ * tenant configuration version and install config when there is a tenant cache, so calls reuse
+ * one token instead of minting one each.
  */
 import { z } from 'zod';
 import { GitHubClient } from '../connectors/github/client';
+import { getAppRegistration } from '../db/app-registrations-repo';
 import { getInstall } from '../db/installs-repo';
-import { gateFor, requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
+import { registrationSecret } from '../credentials/provider-client';
+import { derived, gateFor, requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
 import { secretNames } from './tenant-settings';
 import { assertSafeTenantUrl } from './url-guard';
 import { guardedFetch } from './guarded-fetch';
@@ -32,10 +39,21 @@ export async function githubConfigFor(deps: TenantDeps, tenant: TenantContext): 
   return parsed.data;
 }
 
+/** The App's private key: from the tenant's GitHub App registration when there is one, else the sealed tenant secret. */
+async function githubPrivateKey(deps: TenantDeps, tenant: TenantContext): Promise<string> {
+  if (await getAppRegistration(deps.pool, tenant.id, 'github')) return registrationSecret(deps, tenant, 'github', 'privateKey');
+  return requireSecret(deps, tenant, secretNames.githubAppPrivateKey);
+}
+
 export async function githubClientFor(deps: TenantDeps, tenant: TenantContext): Promise<{ client: GitHubClient; config: GitHubInstallConfig }> {
   const config = await githubConfigFor(deps, tenant);
   await assertSafeTenantUrl(config.baseUrl, deps.urlPolicy);
-  const privateKey = await requireSecret(deps, tenant, secretNames.githubAppPrivateKey);
-  const gate = gateFor(deps, tenant, 'github');
-  return { client: new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, fetch: guardedFetch(deps.urlPolicy), ...(gate ? { gate } : {}) }), config };
+  // Install config is not part of the tenant's config version: a new installation is a new key.
+  const key = `client:github:${String(config.appId)}:${config.installationId}:${config.baseUrl}`;
+  const client = await derived(deps, tenant.id, key, async () => {
+    const privateKey = await githubPrivateKey(deps, tenant);
+    const gate = gateFor(deps, tenant, 'github');
+    return new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, fetch: guardedFetch(deps.urlPolicy), ...(gate ? { gate } : {}) });
+  });
+  return { client, config };
 }

@@ -1,0 +1,203 @@
+/**
+ * Connecting GitHub by installing the tenant's own GitHub App through the browser, end to end on
+ * the real stack: the app registration, the start link and binding cookie, GitHub's install page
+ * and its redirect to /oauth/github/setup, the installation verified with the App's JWT (a forged
+ * installation id of another App is refused), the install review and enabling, installation
+ * tokens reused across reads, a state mismatch, and scope drift both ways.
+ * Run: node --import tsx --test test/api/oauth-github.test.ts
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { listAudit } from '../../db/audit-repo';
+import { startGitHubSimulator, type GitHubSimulator } from '../simulators/github';
+import { useTimeSkippingHarness } from '../support/harness-suite';
+
+const suite = useTimeSkippingHarness();
+
+const APP_ID = 6161;
+const SLUG = 'gatehouse-acme';
+const OTHER_APP_ID = 6262;
+const OTHER_INSTALLATION = 9090;
+const BINDING_COOKIE = 'gatehouse_oauth_binding';
+
+type SmokeSteps = Array<{ step: string; outcome: string; detail: string }>;
+type InstallView = {
+  install: { status: string; enabledActions: string[]; config?: Record<string, unknown> };
+  state?: {
+    status: string;
+    review?: { actions: Array<{ actionId: string; decision: string; reason: string }>; scopeDrift?: { broader: string[]; missing: string[]; disabledActions: Array<{ actionId: string }> } };
+    refusedReviews: Array<{ reviewer: string; reason: string }>;
+    healthcheck?: { ok: boolean; detail: string };
+  };
+};
+
+async function installState(until: (v: InstallView) => boolean): Promise<InstallView> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const view = (await suite.h.admin('GET', '/admin/tenants/acme/connectors/github/install')).body as unknown as InstallView;
+    if (until(view)) return view;
+    if (Date.now() > deadline) throw new Error(`install of github stuck: ${JSON.stringify(view)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function browse(url: string, cookie?: string): Promise<{ status: number; text: string; location: string | null; setCookie: string | null }> {
+  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location'), setCookie: res.headers.get('set-cookie') };
+}
+
+describe('GitHub App install through the browser', { concurrency: false }, () => {
+  let gh: GitHubSimulator;
+  let setupUrl = '';
+
+  before(async () => {
+    gh = await startGitHubSimulator();
+    setupUrl = `${suite.h.runtime.apiUrl}/oauth/github/setup`;
+    const app = gh.addApp({
+      appId: APP_ID, slug: SLUG, setupUrl, installTarget: 'acme',
+      requestedPermissions: { pull_requests: 'read', issues: 'read', contents: 'read' },
+    });
+    gh.addApp({ appId: OTHER_APP_ID, slug: 'someone-else' });
+    gh.addInstallation({ id: OTHER_INSTALLATION, appId: OTHER_APP_ID, account: 'acme', repositories: 'all', permissions: { contents: 'read' } });
+    gh.addRepo({ owner: 'acme', name: 'runbooks' });
+    gh.addPull({ repo: 'acme/runbooks', title: 'Document the VPN failover' });
+    gh.putFile({ repo: 'acme/runbooks', path: 'README.md', content: '# Runbooks\n' });
+    const registered = await suite.h.admin('PUT', '/admin/tenants/acme/app-registrations/github', {
+      createdBy: 'alice@acme', appId: APP_ID, slug: SLUG, privateKey: { value: app.privateKeyPem }, webUrl: gh.url,
+    });
+    assert.equal(registered.status, 200, JSON.stringify(registered.body));
+    assert.ok(!JSON.stringify(registered.body).includes('PRIVATE KEY'));
+  });
+  after(() => gh?.close());
+
+  /** Start link → binding cookie → GitHub's install page, as a browser. */
+  async function beginInstall(): Promise<{ cookie: string; installPage: URL }> {
+    const started = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/authorize', {
+      requestedBy: 'alice@acme', config: { baseUrl: gh.url, owner: 'acme', repo: 'runbooks' },
+    });
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    assert.equal(started.body.redirectUri, setupUrl);
+    const opened = await browse(String(started.body.startUrl));
+    assert.equal(opened.status, 303, opened.text);
+    assert.match(opened.setCookie ?? '', new RegExp(`^${BINDING_COOKIE}=.*HttpOnly`, 'i'));
+    const installPage = new URL(opened.location ?? '');
+    assert.equal(`${installPage.origin}${installPage.pathname}`, `${gh.url}/apps/${SLUG}/installations/new`);
+    assert.ok(installPage.searchParams.get('state'));
+    return { cookie: (opened.setCookie ?? '').split(';')[0]!, installPage };
+  }
+
+  /** The install page installs and sends the browser to the setup URL. */
+  async function installAtGitHub(installPage: URL): Promise<URL> {
+    const visited = await browse(installPage.toString());
+    assert.equal(visited.status, 302, visited.text);
+    const setup = new URL(visited.location ?? '');
+    assert.equal(`${setup.origin}${setup.pathname}`, setupUrl);
+    assert.equal(setup.searchParams.get('setup_action'), 'install');
+    return setup;
+  }
+
+  async function connect(): Promise<{ installationId: number; page: string }> {
+    const { cookie, installPage } = await beginInstall();
+    const setup = await installAtGitHub(installPage);
+    const done = await browse(setup.toString(), cookie);
+    assert.equal(done.status, 200, done.text);
+    assert.match(done.text, /Connected/);
+    return { installationId: Number(setup.searchParams.get('installation_id')), page: done.text };
+  }
+
+  it('installs the App through its install page, verifies the installation, and enables the connector after review; reads reuse one token', async () => {
+    const { installationId, page } = await connect();
+    const pending = await installState((v) => v.state?.status === 'pending_review');
+    assert.deepEqual(pending.install.config, { baseUrl: gh.url, owner: 'acme', repo: 'runbooks', appId: String(APP_ID), installationId });
+    assert.deepEqual(pending.state?.review?.scopeDrift?.broader, []);
+    assert.deepEqual(pending.state?.review?.scopeDrift?.missing, []);
+    assert.doesNotMatch(page, /Not granted|granted more/);
+
+    const approved = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    assert.equal(approved.status, 202, JSON.stringify(approved.body));
+    const enabled = await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
+    assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
+    assert.ok(enabled.install.enabledActions.includes('github.contents.get'));
+
+    const smoke = async (): Promise<void> => {
+      const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
+      assert.equal(report.body.passed, true, JSON.stringify(report.body));
+      assert.deepEqual((report.body.steps as SmokeSteps).map((s) => [s.step, s.outcome]), [
+        ['healthcheck', 'pass'], ['github.pulls.list', 'pass'], ['github.issues.list', 'pass'], ['github.contents.get', 'pass'],
+      ]);
+    };
+    const before = gh.tokenMintCount(installationId);
+    await smoke();
+    const afterFirst = gh.tokenMintCount(installationId);
+    assert.ok(afterFirst - before <= 1, `one smoke test minted ${afterFirst - before} tokens`);
+    await smoke();
+    assert.equal(gh.tokenMintCount(installationId), afterFirst, 'the second smoke test reused the installation token');
+
+    const types = (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).map((e) => e.type);
+    for (const t of ['connector.authorization_started', 'connector.authorized', 'connector.install_approved', 'connector.enabled']) assert.ok(types.includes(t), t);
+  });
+
+  it('refuses a forged installation id that belongs to another App', async () => {
+    const { cookie, installPage } = await beginInstall();
+    const forged = new URL(setupUrl);
+    forged.searchParams.set('installation_id', String(OTHER_INSTALLATION));
+    forged.searchParams.set('setup_action', 'install');
+    forged.searchParams.set('state', installPage.searchParams.get('state')!);
+    const answered = await browse(forged.toString(), cookie);
+    assert.equal(answered.status, 400, answered.text);
+    assert.match(answered.text, /Authorisation refused/);
+    assert.match(answered.text, new RegExp(`${OTHER_INSTALLATION}`));
+    const events = await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 });
+    assert.ok(events.some((e) => e.type === 'connector.authorization_refused' && e.outcome === 'installation_not_verified'), JSON.stringify(events.map((e) => [e.type, e.outcome])));
+    // The state is spent: the real installation cannot complete it afterwards.
+    const setup = await installAtGitHub(installPage);
+    assert.equal((await browse(setup.toString(), cookie)).status, 400);
+    const view = await installState(() => true);
+    assert.equal(view.install.status, 'enabled', 'the enabled install was left alone');
+  });
+
+  it('refuses a setup redirect whose state does not match the flow', async () => {
+    const { cookie, installPage } = await beginInstall();
+    const setup = await installAtGitHub(installPage);
+    setup.searchParams.set('state', 'not-the-state');
+    const answered = await browse(setup.toString(), cookie);
+    assert.equal(answered.status, 400, answered.text);
+    assert.match(answered.text, /unknown state/);
+    // Without the binding cookie the real state is refused too.
+    setup.searchParams.set('state', installPage.searchParams.get('state')!);
+    const noCookie = await browse(setup.toString());
+    assert.equal(noCookie.status, 400, noCookie.text);
+    assert.match(noCookie.text, /another browser/);
+  });
+
+  it('holds a broader grant for explicit acceptance', async () => {
+    gh.setNextInstallation({ permissions: { pull_requests: 'read', issues: 'write', contents: 'read' } });
+    const { page } = await connect();
+    assert.match(page, /granted more than the manifest declares: issues:write/);
+    const pending = await installState((v) => v.state?.status === 'pending_review');
+    assert.deepEqual(pending.state?.review?.scopeDrift?.broader, ['issues:write']);
+
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    const refused = await installState((v) => (v.state?.refusedReviews.length ?? 0) > 0);
+    assert.equal(refused.state?.status, 'pending_review');
+    assert.match(refused.state?.refusedReviews[0]?.reason ?? '', /acceptBroaderScopes/);
+
+    await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve', acceptBroaderScopes: true });
+    const enabled = await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
+    assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
+  });
+
+  it('disables and lists the actions a narrower grant cannot serve', async () => {
+    gh.setNextInstallation({ permissions: { pull_requests: 'read', issues: 'read' } });
+    const { page } = await connect();
+    assert.match(page, /Not granted: contents:read\. These actions will stay disabled: github\.contents\.get/);
+    const pending = await installState((v) => v.state?.status === 'pending_review');
+    const contents = pending.state?.review?.actions.find((a) => a.actionId === 'github.contents.get');
+    assert.equal(contents?.decision, 'blocked');
+    assert.match(contents?.reason ?? '', /did not grant contents:read/);
+
+    assert.deepEqual(pending.state?.review?.scopeDrift?.missing, ['contents:read']);
+    assert.deepEqual(pending.state?.review?.scopeDrift?.disabledActions.map((a) => a.actionId), ['github.contents.get']);
+    assert.ok(pending.state?.review?.actions.filter((a) => a.actionId !== 'github.contents.get').every((a) => a.decision !== 'blocked' || !/did not grant/.test(a.reason)));
+  });
+});
