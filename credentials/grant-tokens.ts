@@ -24,6 +24,7 @@ import {
   type IssuedTokens, type StoredGrant,
 } from '../db/connector-grants-repo';
 import type { SecretBox } from '../db/secret-box';
+import type { AccessTokenSource } from '../connectors/framework/access-token-source';
 import { ConnectionNeedsReauthorizationError, GrantRefusedError, TokenRefreshUnavailableError } from './grant-errors';
 
 /** The provider's side of a refresh: exchange the stored grant for new tokens. */
@@ -61,7 +62,7 @@ interface HeldToken {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export class GrantTokens {
+export class GrantTokens implements AccessTokenSource {
   /** Identifies this holder's leases in the database (process and instance). */
   readonly owner = `${process.pid}/${randomUUID()}`;
   #held: HeldToken | undefined;

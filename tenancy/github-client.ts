@@ -41,7 +41,8 @@ export async function githubConfigFor(deps: TenantDeps, tenant: TenantContext): 
 
 /** The App's private key: from the tenant's GitHub App registration when there is one, else the sealed tenant secret. */
 async function githubPrivateKey(deps: TenantDeps, tenant: TenantContext): Promise<string> {
-  if (await getAppRegistration(deps.pool, tenant.id, 'github')) return registrationSecret(deps, tenant, 'github', 'privateKey');
+  const registration = await getAppRegistration(deps.pool, tenant.id, 'github');
+  if (registration) return registrationSecret(deps, tenant, registration, 'privateKey');
   return requireSecret(deps, tenant, secretNames.githubAppPrivateKey);
 }
 

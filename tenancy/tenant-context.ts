@@ -16,10 +16,8 @@ import { assertSafeTenantUrl, type UrlPolicy } from './url-guard';
 import { guardedFetch } from './guarded-fetch';
 import type { ConnectorLimiter } from '../ratelimit';
 import { UnknownTenantError, type CachedTenantRow, type TenantCache } from './tenant-cache';
-import { GrantTokenRegistry } from '../credentials/grant-token-registry';
-import { providerClient } from '../credentials/provider-client';
-import { serviceNowOAuth } from '../credentials/providers/servicenow-oauth';
-import { slackOAuth } from '../credentials/providers/slack-oauth';
+import { grantTokensFor } from '../credentials/connection-tokens';
+import type { GrantTokenRegistry } from '../credentials/grant-token-registry';
 import { hasGrant } from '../db/connector-grants-repo';
 
 export class TenantConfigError extends Error {
@@ -95,10 +93,7 @@ async function openServiceNowClient(deps: TenantDeps, tenant: TenantContext): Pr
   // An OAuth grant the tenant authorised (authorisation code or client credentials) takes
   // precedence over a stored password; while it needs re-authorisation, calls fail with why.
   if (await hasGrant(deps.pool, tenant.id, 'servicenow')) {
-    const registry = deps.grantTokens ?? new GrantTokenRegistry();
-    const tokens = registry.tokensFor(deps, tenant.id, 'servicenow', {
-      refresh: async (grant) => serviceNowOAuth.tokenEndpoint(await providerClient(deps, tenant, 'servicenow')).refresh(grant),
-    });
+    const tokens = grantTokensFor(deps, tenant, 'servicenow');
     return new ServiceNowClient(sn.instanceUrl, { kind: 'grant', tokens }, gateFor(deps, tenant, 'servicenow'), guardedFetch(deps.urlPolicy));
   }
   const password = await requireSecret(deps, tenant, secretNames.serviceNowPassword);
@@ -136,9 +131,7 @@ async function openSlackClient(deps: TenantDeps, tenant: TenantContext): Promise
   // An OAuth grant the tenant authorised takes precedence over a pasted bot token: every call
   // uses its current access token (refreshed once when Slack says it expired).
   const token = await hasGrant(deps.pool, tenant.id, 'slack')
-    ? (deps.grantTokens ?? new GrantTokenRegistry()).tokensFor(deps, tenant.id, 'slack', {
-      refresh: async (grant) => slackOAuth.tokenEndpoint(await providerClient(deps, tenant, 'slack')).refresh(grant),
-    })
+    ? grantTokensFor(deps, tenant, 'slack')
     : await requireSecret(deps, tenant, secretNames.slackBotToken);
   // Temporal's retry policy is the one retry layer: the client surfaces 429s instead of sleeping.
   return new GatedWebClient(token, {

@@ -8,15 +8,14 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
 import { deleteAppRegistration, getAppRegistration, upsertAppRegistration, type AppRegistrationRow, type Provider, type SecretRef } from '../../db/app-registrations-repo';
 import { deleteSecret, putSecret } from '../../db/secrets-repo';
-import { getTenantBySlug } from '../../db/tenants-repo';
 import { appRegistrationSchemas, sealedSecretName, secretRefOf, storageRefusal, type SecretInput } from '../../credentials/app-registration';
-import { loadTenant, type TenantContext } from '../../tenancy/tenant-context';
 import { loadTenantPolicy } from '../../tenancy/tenant-policy';
 import { secretNames } from '../../tenancy/tenant-settings';
 import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { tenantBySlug } from './tenant-lookup';
 
 const providerSchema = z.enum(['servicenow', 'slack', 'github']);
 
@@ -31,11 +30,7 @@ export function appRegistrationRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use('/admin/tenants/:slug/app-registrations', express.json({ limit: '64kb' }));
 
-  const tenantFor = async (slug: string): Promise<TenantContext> => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return loadTenant(deps, row.id);
-  };
+  const tenantFor = (slug: string) => tenantBySlug(deps, slug);
 
   router.put('/admin/tenants/:slug/app-registrations/:provider', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);

@@ -9,10 +9,8 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
 import { getInstall, listInstalls, upsertPendingInstall } from '../../db/installs-repo';
 import { putSecret } from '../../db/secrets-repo';
-import { getTenantBySlug } from '../../db/tenants-repo';
 import { listingOf } from '../../marketplace/listing';
 import { runSmokeTest } from '../../marketplace/smoke-test';
-import { loadTenant } from '../../tenancy/tenant-context';
 import { connectorSecretNames } from '../../tenancy/tenant-settings';
 import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
 import { disconnectWorkflowId, installStateQuery, installWorkflowId, reviewInstallSignal } from '../../workflows/install-messages';
@@ -23,6 +21,7 @@ import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { installReviewRefusal } from './install-review-refusal';
 import { startInstallReview } from './start-install-review';
+import { tenantBySlug } from './tenant-lookup';
 
 const installSchema = z.object({
   requestedBy: z.string().min(1).max(200),
@@ -57,11 +56,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
     res.json({ listing });
   });
 
-  const tenantFor = async (slug: string) => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return loadTenant(deps, row.id);
-  };
+  const tenantFor = (slug: string) => tenantBySlug(deps, slug);
   const installable = (connectorId: string) => {
     if (!deps.registry.list().some((c) => c.connectorId === connectorId)) throw new HttpError(404, 'unknown_connector', `unknown or refused connector ${connectorId}`);
     if (!deps.registry.isInstallable(connectorId)) throw new HttpError(409, 'not_installable', `${connectorId} is listed but not installable yet (planned)`);

@@ -6,15 +6,14 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
 import { listPolicyRevisions, putPolicy } from '../../db/policies-repo';
-import { getTenantBySlug } from '../../db/tenants-repo';
 import type { ActionCatalogue } from '../../policy/action-catalogue';
 import { policyDocumentSchema } from '../../policy/policy-document';
 import { simulatePolicy, UnknownConnectorError } from '../../policy/simulate';
-import { loadTenant } from '../../tenancy/tenant-context';
 import { loadTenantPolicy } from '../../tenancy/tenant-policy';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { tenantBySlug } from './tenant-lookup';
 
 const simulationSchema = z.object({
   connectorId: z.string().min(1),
@@ -27,11 +26,7 @@ export function policyRouter(deps: ApiDeps, catalogue: ActionCatalogue): Router 
   const router = Router();
   router.use('/admin/tenants/:slug/policy', express.json({ limit: '256kb' }));
 
-  const tenantFor = async (slug: string) => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return loadTenant(deps, row.id);
-  };
+  const tenantFor = (slug: string) => tenantBySlug(deps, slug);
 
   router.get('/admin/tenants/:slug/policy', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);

@@ -8,13 +8,14 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
 import { issueRouteToken } from '../../db/route-tokens-repo';
 import { listSecretNames, putSecret } from '../../db/secrets-repo';
-import { createTenant, getTenantBySlug, listTenants, TenantExistsError, updateTenantSettings } from '../../db/tenants-repo';
+import { createTenant, listTenants, TenantExistsError, updateTenantSettings } from '../../db/tenants-repo';
 import { secretNames, secretNameSchema, tenantSettingsSchema, type TenantSettings } from '../../tenancy/tenant-settings';
 import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { routeUrls, type TenantView } from './tenant-view';
+import { tenantRowBySlug } from './tenant-lookup';
 
 const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'slug: 3–40 lowercase letters, digits and dashes');
 const secretsSchema = z.partialRecord(secretNameSchema, z.string().min(1).max(10_000));
@@ -48,11 +49,7 @@ export function tenantsRouter(deps: ApiDeps): Router {
     secretsConfigured: await listSecretNames(deps.pool, row.id),
   });
 
-  const findTenant = async (slug: string) => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return row;
-  };
+  const findTenant = (slug: string) => tenantRowBySlug(deps, slug);
 
   router.post('/admin/tenants', async (req, res) => {
     const body = parseOr422(createTenantSchema, req.body, 'invalid tenant');

@@ -9,14 +9,13 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
 import { putCustomWebhookConfig } from '../../db/custom-webhook-configs-repo';
 import { rotateRouteToken } from '../../db/route-tokens-repo';
-import { getTenantBySlug } from '../../db/tenants-repo';
 import { rotateWebhookSecret } from '../../db/webhook-secrets-repo';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { customWebhookConfigSchema, loadCustomWebhookConfig } from '../webhooks/custom-webhook-config';
 import { inboundUrl, routedConnectors, signedConnectors, webhookSecrets } from '../webhooks/inbound-connectors';
 import { requireAdminToken } from './admin-auth';
+import { tenantRowBySlug } from './tenant-lookup';
 
 /** Longest overlap: long enough for a change window, short enough that an old secret does not linger. */
 const MAX_OVERLAP_SECONDS = 30 * 24 * 3600;
@@ -39,11 +38,7 @@ export function webhookAdminRouter(deps: ApiDeps): Router {
   const guard = requireAdminToken(deps.adminToken);
   const json = express.json({ limit: '16kb' });
 
-  const findTenant = async (slug: string) => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return row;
-  };
+  const findTenant = (slug: string) => tenantRowBySlug(deps, slug);
 
   router.post('/admin/tenants/:slug/route-tokens/:connector/rotate', guard, json, async (req, res) => {
     const tenant = await findTenant(String(req.params.slug));

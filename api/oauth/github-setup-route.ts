@@ -93,7 +93,7 @@ async function verifyInstallation(deps: ApiDeps, flow: OAuthStateRow, installati
     if (err instanceof UnsafeUrlError) throw new InstallationRefused(`The GitHub API base URL is not allowed: ${err.message}`);
     throw err;
   }
-  const privateKey = await registrationSecret(deps, tenant, 'github', 'privateKey');
+  const privateKey = await registrationSecret(deps, tenant, registration, 'privateKey');
   const client = new GitHubClient({ appId, privateKey, installationId, baseUrl, fetch: guardedFetch(deps.urlPolicy) });
   let data: unknown;
   try {

@@ -19,7 +19,6 @@ import { appendAudit } from '../../db/audit-repo';
 import { getAppRegistration } from '../../db/app-registrations-repo';
 import { saveGrant } from '../../db/connector-grants-repo';
 import { beginOAuthState, completeOAuthState, createOAuthState, recordOAuthOutcome, type OAuthStateRow, type StateRefusal } from '../../db/oauth-states-repo';
-import { getTenantBySlug } from '../../db/tenants-repo';
 import { GrantRefusedError } from '../../credentials/grant-errors';
 import { driftAgainstManifest } from '../../credentials/install-grant';
 import { codeFlowProviders } from '../../credentials/oauth/code-flow-providers';
@@ -34,6 +33,7 @@ import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { bindingOf, clearBindingCookie, setBindingCookie } from './flow-binding';
 import { sendFlowPage } from './flow-pages';
+import { tenantBySlug } from '../admin/tenant-lookup';
 
 /** How long an admin has from the start link to the provider's callback. */
 export const FLOW_TTL_SECONDS = 600;
@@ -79,23 +79,46 @@ export async function completeCallbackState(deps: ApiDeps, req: Request, res: Re
   return { flow: completion.flow, state, binding };
 }
 
-/** Stores nothing more than the install request: starts the review run with what was granted. */
-export async function finishAuthorizedInstall(deps: ApiDeps, res: Response, flow: OAuthStateRow, state: string, granted: { scopes: readonly string[] | undefined; config?: Record<string, unknown> }): Promise<void> {
-  const tenant = await loadTenant(deps, flow.tenantId);
-  const connector = deps.registry.get(flow.connectorId);
-  const request = flow.install as InstallRequest;
-  const drift: ScopeDrift | undefined = granted.scopes ? driftAgainstManifest(connector.manifest, granted.scopes) : undefined;
+/** What the provider granted, and where the install review run goes from there. */
+interface AuthorizedInstall {
+  connectorId: string;
+  requestedBy: string;
+  install: InstallRequest;
+  /** Granted scopes to compare with the manifest; undefined where there is nothing to compare. */
+  scopes?: readonly string[] | undefined;
+  /** Install config learned from the provider (GitHub's installation). */
+  config?: Record<string, unknown>;
+  grant?: string;
+}
+
+/** Starts the install review run for an authorised connector and audits the authorisation. */
+async function startAuthorizedInstall(deps: ApiDeps, tenant: TenantContext, authorized: AuthorizedInstall): Promise<{ workflowId: string; drift?: ScopeDrift }> {
+  const connector = deps.registry.get(authorized.connectorId);
+  const drift = authorized.scopes ? driftAgainstManifest(connector.manifest, authorized.scopes) : undefined;
   const workflowId = await startInstallReview(deps, tenant, {
-    connectorId: flow.connectorId, manifestVersion: connector.manifest.version, requestedBy: flow.startedBy,
-    reviewTimeoutSeconds: request.reviewTimeoutSeconds, config: { ...request.config, ...granted.config }, credentialNames: [],
+    connectorId: authorized.connectorId, manifestVersion: connector.manifest.version, requestedBy: authorized.requestedBy,
+    reviewTimeoutSeconds: authorized.install.reviewTimeoutSeconds, config: { ...authorized.install.config, ...authorized.config }, credentialNames: [],
     ...(drift ? { scopeDrift: drift } : {}),
   });
   await appendAudit(deps.pool, {
-    tenantId: tenant.id, workflowId, type: 'connector.authorized', outcome: 'authorized', actor: flow.startedBy,
-    detail: { connectorId: flow.connectorId, ...(drift ? { grantedScopes: drift.granted, broaderThanManifest: drift.broader, missingFromGrant: drift.missing } : {}) },
+    tenantId: tenant.id, workflowId, type: 'connector.authorized', outcome: 'authorized', actor: authorized.requestedBy,
+    detail: {
+      connectorId: authorized.connectorId, ...(authorized.grant ? { grant: authorized.grant } : {}),
+      ...(drift ? { grantedScopes: drift.granted, broaderThanManifest: drift.broader, missingFromGrant: drift.missing } : {}),
+    },
+  });
+  return { workflowId, ...(drift ? { drift } : {}) };
+}
+
+/** After a browser flow: starts the install review with what was granted and shows the admin where it stands. */
+export async function finishAuthorizedInstall(deps: ApiDeps, res: Response, flow: OAuthStateRow, state: string, granted: { scopes: readonly string[] | undefined; config?: Record<string, unknown> }): Promise<void> {
+  const tenant = await loadTenant(deps, flow.tenantId);
+  const { workflowId, drift } = await startAuthorizedInstall(deps, tenant, {
+    connectorId: flow.connectorId, requestedBy: flow.startedBy, install: flow.install as InstallRequest, scopes: granted.scopes,
+    ...(granted.config ? { config: granted.config } : {}),
   });
   await recordOAuthOutcome(deps.pool, state, 'connected');
-  const lines = [`${connector.manifest.name} is authorised for ${tenant.slug}. The install now waits for a tenant admin's review (workflow ${workflowId}).`];
+  const lines = [`${deps.registry.get(flow.connectorId).manifest.name} is authorised for ${tenant.slug}. The install now waits for a tenant admin's review (workflow ${workflowId}).`];
   if (drift?.broader.length) lines.push(`The provider granted more than the manifest declares: ${drift.broader.join(', ')}. The reviewer must accept this explicitly.`);
   if (drift?.disabledActions.length) lines.push(`Not granted: ${drift.missing.join(', ')}. These actions will stay disabled: ${drift.disabledActions.map((a) => a.actionId).join(', ')}.`);
   sendFlowPage(res, 200, 'Connected', lines);
@@ -104,11 +127,7 @@ export async function finishAuthorizedInstall(deps: ApiDeps, res: Response, flow
 export function oauthFlowRouter(deps: ApiDeps): Router {
   const router = Router();
 
-  const tenantFor = async (slug: string): Promise<TenantContext> => {
-    const row = await getTenantBySlug(deps.pool, slug);
-    if (!row) throw new HttpError(404, 'tenant_not_found', `no tenant with slug ${slug}`);
-    return loadTenant(deps, row.id);
-  };
+  const tenantFor = (slug: string) => tenantBySlug(deps, slug);
 
   router.post('/admin/tenants/:slug/connectors/:connectorId/authorize', express.json({ limit: '64kb' }), async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
@@ -128,11 +147,7 @@ export function oauthFlowRouter(deps: ApiDeps): Router {
         throw err instanceof GrantRefusedError ? new HttpError(422, 'grant_refused', `${err.message}: check the client secret and that the instance allows client credentials`) : err;
       });
       await saveGrant(deps.pool, deps.secrets, { tenantId: tenant.id, connectorId, grantType: 'client_credentials', ...tokens });
-          const workflowId = await startInstallReview(deps, tenant, {
-        connectorId, manifestVersion: deps.registry.get(connectorId).manifest.version, requestedBy: body.requestedBy,
-        reviewTimeoutSeconds: body.reviewTimeoutSeconds, config: body.config, credentialNames: [],
-      });
-      await appendAudit(deps.pool, { tenantId: tenant.id, workflowId, type: 'connector.authorized', outcome: 'authorized', actor: body.requestedBy, detail: { connectorId, grant: 'client_credentials' } });
+      const { workflowId } = await startAuthorizedInstall(deps, tenant, { connectorId, requestedBy: body.requestedBy, install: body, grant: 'client_credentials' });
       res.status(202).json({ status: 'pending_review', workflowId });
       return;
     }
@@ -199,7 +214,7 @@ export function oauthFlowRouter(deps: ApiDeps): Router {
     const tenant = await loadTenant(deps, flow.tenantId);
     let tokens;
     try {
-      tokens = await provider.exchangeCode(await providerClient(deps, tenant, connectorId as 'servicenow' | 'slack'), {
+      tokens = await provider.exchangeCode(await providerClient(deps, tenant, provider.connectorId), {
         code, redirectUri: flow.redirectUri, codeVerifier: codeVerifierFor(binding, state),
       });
     } catch (err) {

@@ -30,3 +30,9 @@ export function configuredRepository(facts: InstallationFacts): { owner: string;
   const { owner, repo } = facts.config;
   return typeof owner === 'string' && typeof repo === 'string' && owner !== '' && repo !== '' ? { owner, repo } : undefined;
 }
+
+/** A first page of five from the configured repository: enough to prove the installation reads it. */
+export function configuredRepositoryFirstPage(facts: InstallationFacts): { owner: string; repo: string; perPage: number } | undefined {
+  const repository = configuredRepository(facts);
+  return repository && { ...repository, perPage: 5 };
+}

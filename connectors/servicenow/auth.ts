@@ -2,19 +2,13 @@
  * Authorization headers for the Table API: Basic for an integration user, or OAuth (password
  * grant, then refresh) against `/oauth_token.do`, which accepts form-urlencoded bodies only.
  */
+import type { AccessTokenSource } from '../framework/access-token-source';
 import { fetchFailure, isEgressRefusal, ServiceNowApiError } from './errors';
-
-/** Tokens of an OAuth grant someone else keeps and refreshes (credentials/grant-tokens.ts). */
-export interface BearerTokenSource {
-  accessToken(): Promise<string>;
-  /** After a 401 with `rejected`: a newer token, refreshed once if nobody did already. */
-  afterUnauthorized(rejected: string): Promise<string>;
-}
 
 export type ServiceNowCredentials =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'oauth'; username: string; password: string; clientId: string; clientSecret: string }
-  | { kind: 'grant'; tokens: BearerTokenSource };
+  | { kind: 'grant'; tokens: AccessTokenSource };
 
 interface CachedToken {
   accessToken: string;

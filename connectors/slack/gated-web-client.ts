@@ -10,14 +10,8 @@
  * `token_expired` or `invalid_auth` is retried once with the token that replaced it.
  */
 import { ErrorCode, WebClient, type WebAPICallResult, type WebAPIPlatformError, type WebClientOptions } from '@slack/web-api';
+import type { AccessTokenSource } from '../framework/access-token-source';
 import type { CallDescriptor, CallGate } from '../framework/call-gate';
-
-/** The access token of an OAuth grant, refreshed by its owner (credentials/grant-tokens.ts). */
-export interface AccessTokenSource {
-  accessToken(): Promise<string>;
-  /** Slack refused `rejected`: a newer token, refreshed once however many callers ask. */
-  afterUnauthorized(rejected: string): Promise<string>;
-}
 
 /** The method, and the channel when the call has one (the limiter decides whether it matters). */
 function describeCall(method: string, options: Record<string, unknown> | undefined): CallDescriptor {

@@ -7,6 +7,7 @@
  * transient. Without token rotation Slack issues a token that never expires (no expires_in).
  */
 import type { IssuedTokens } from '../../db/connector-grants-repo';
+import { fetchFailure } from '../../connectors/framework/fetch-failure';
 import { GrantRefusedError, TokenRefreshUnavailableError } from '../grant-errors';
 import type { CodeFlowProvider, ProviderClient } from '../oauth/oauth-provider';
 
@@ -17,14 +18,6 @@ const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'serv
 function apiBase(client: Pick<ProviderClient, 'tenant'>): string {
   const base = client.tenant.settings.slack.apiBaseUrl;
   return base.endsWith('/') ? base : `${base}/`;
-}
-
-function failure(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
-  }
-  return String(err);
 }
 
 /** POSTs a form to a Web API method and answers its JSON body; HTTP and network failures are transient. */
@@ -39,7 +32,7 @@ async function postMethod(client: ProviderClient, method: string, form: Record<s
       signal: AbortSignal.timeout(15_000),
     });
   } catch (err) {
-    throw new TokenRefreshUnavailableError(`Slack ${method} unreachable: ${failure(err)}`);
+    throw new TokenRefreshUnavailableError(`Slack ${method} unreachable: ${fetchFailure(err)}`);
   }
   if (!response.ok) throw new TokenRefreshUnavailableError(`Slack ${method} answered HTTP ${response.status}`);
   const body = await response.json().catch(() => undefined) as unknown;

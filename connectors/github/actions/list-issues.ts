@@ -11,7 +11,7 @@ import { nextPageFromLink } from '../link-header';
 import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from '../provider-schemas';
 import { ownerSchema, pagingShape, repoNameSchema } from '../repository-ref';
 import { parseInput, parseProvider } from '../schema-parse';
-import { configuredRepository, defineGitHubAction } from '../connection';
+import { configuredRepositoryFirstPage, defineGitHubAction } from '../connection';
 
 /** Input of {@link listIssues}. */
 export const inputSchema = z.object({
@@ -127,9 +127,6 @@ export const listIssuesAction = defineGitHubAction({
   scopes: ['issues:read'],
   idempotency: 'not_applicable',
   run: (ctx, input) => listIssues(ctx.connection.client, input),
-  smokeInput: (facts) => {
-    const repository = configuredRepository(facts);
-    return repository && { ...repository, perPage: 5 };
-  },
+  smokeInput: configuredRepositoryFirstPage,
   sampleInput: { owner: 'octocat', repo: 'Hello-World', state: 'open', perPage: 5 },
 });

@@ -10,7 +10,7 @@ import { nextPageFromLink } from '../link-header';
 import { labelName, rawLabelSchema, rawUserSchema, timestampSchema } from '../provider-schemas';
 import { ownerSchema, pagingShape, repoNameSchema } from '../repository-ref';
 import { parseInput, parseProvider } from '../schema-parse';
-import { configuredRepository, defineGitHubAction } from '../connection';
+import { configuredRepositoryFirstPage, defineGitHubAction } from '../connection';
 
 /** Input of {@link listPullRequests}. */
 export const inputSchema = z.object({
@@ -121,10 +121,6 @@ export const listPullRequestsAction = defineGitHubAction({
   scopes: ['pull_requests:read'],
   idempotency: 'not_applicable',
   run: (ctx, input) => listPullRequests(ctx.connection.client, input),
-  // Five is enough to prove the installation reads the repository its config names.
-  smokeInput: (facts) => {
-    const repository = configuredRepository(facts);
-    return repository && { ...repository, perPage: 5 };
-  },
+  smokeInput: configuredRepositoryFirstPage,
   sampleInput: { owner: 'octocat', repo: 'Hello-World', state: 'open', perPage: 5 },
 });
