@@ -7,6 +7,8 @@ import { serviceNowClientFor, slackClientFor } from '../tenancy/tenant-context';
 import type { HealthcheckResult } from '../marketplace/types';
 import { githubClientFor } from '../tenancy/github-client';
 import { checkGitHubHealth } from './github/healthcheck';
+import { getInstall } from '../db/installs-repo';
+import { scopeDriftOf } from '../credentials/install-grant';
 
 type Check = (deps: TenantDeps, tenant: TenantContext) => Promise<string>;
 
@@ -23,7 +25,12 @@ const checks: Record<string, Check> = {
   },
   async github(deps, tenant) {
     const { client, config } = await githubClientFor(deps, tenant);
-    const health = await checkGitHubHealth(client, config.owner && config.repo ? { repository: { owner: config.owner, repo: config.repo } } : {});
+    // Scopes the installation was authorised without (recorded on the install by the OAuth
+    // flow, shown in the review) disable only the actions needing them, so the check does
+    // not demand them either. No recorded drift: every permission is required, as before.
+    const drift = scopeDriftOf((await getInstall(deps.pool, tenant.id, 'github'))?.detail);
+    const health = await checkGitHubHealth(client, config.owner && config.repo ? { repository: { owner: config.owner, repo: config.repo } } : {},
+      { acceptedWithout: drift?.missing ?? [] });
     if (!health.ok) throw new Error(health.problems.join('; '));
     return `GitHub App ${health.app.slug} installed on ${health.installation.account}; ${health.repositories.totalCount} repositories reachable`;
   },

@@ -77,8 +77,17 @@ const rawRepositoriesSchema = z.object({
 });
 const rawRepoSchema = z.object({ full_name: z.string() });
 
+/** How {@link checkGitHubHealth} judges the installation (not part of the tool input). */
+export interface GitHubHealthOptions {
+  /**
+   * Scopes (`perm:level`, e.g. `contents:read`) the install was reviewed and accepted without:
+   * the actions needing them stay disabled, so their absence is not a problem. Default none.
+   */
+  acceptedWithout?: readonly string[];
+}
+
 /** Runs the check. */
-export async function checkGitHubHealth(client: GitHubClient, input: GitHubHealthInput = {}): Promise<GitHubHealthOutput> {
+export async function checkGitHubHealth(client: GitHubClient, input: GitHubHealthInput = {}, options: GitHubHealthOptions = {}): Promise<GitHubHealthOutput> {
   const args = parseInput(inputSchema, input, 'github healthcheck');
   const problems: string[] = [];
 
@@ -90,7 +99,11 @@ export async function checkGitHubHealth(client: GitHubClient, input: GitHubHealt
   const suspended = installation.suspended_at != null;
   if (suspended) problems.push(`installation ${installation.id} is suspended`);
 
+  // A permission the install was accepted without (a narrower grant) is not required: the
+  // actions that need it were disabled at review, and the rest of the connector works.
+  const acceptedWithout = new Set(options.acceptedWithout ?? []);
   const missingPermissions = Object.entries(connectorPermissions)
+    .filter(([name, level]) => !acceptedWithout.has(`${name}:${level}`))
     .filter(([name]) => installation.permissions[name] !== 'read' && installation.permissions[name] !== 'write')
     .map(([name, level]) => `${name}: ${level}`);
   if (missingPermissions.length > 0) problems.push(`the installation lacks ${missingPermissions.join(', ')}`);

@@ -3,7 +3,9 @@
  * the real stack: the app registration, the start link and binding cookie, GitHub's install page
  * and its redirect to /oauth/github/setup, the installation verified with the App's JWT (a forged
  * installation id of another App is refused), the install review and enabling, installation
- * tokens reused across reads, a state mismatch, and scope drift both ways.
+ * tokens reused across reads, a state mismatch, scope drift both ways (a narrower grant enables
+ * the connector without the actions it cannot serve), and no installation token or App private
+ * key in anything the admin or the operator can read.
  * Run: node --import tsx --test test/api/oauth-github.test.ts
  */
 import assert from 'node:assert/strict';
@@ -21,6 +23,17 @@ const OTHER_INSTALLATION = 9090;
 const BINDING_COOKIE = 'gatehouse_oauth_binding';
 const KEY_ENV = 'GATEHOUSE_TENANT_SECRET_ACME_GITHUB_APP_KEY';
 
+/** Every body this file received from Gatehouse, for the secret scan. */
+const bodies: string[] = [];
+/** Every installation token GitHub handed Gatehouse (seen on the token endpoint's answers). */
+const mintedTokens = new Set<string>();
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await suite.h.admin(method, path, body);
+  bodies.push(JSON.stringify(answer.body));
+  return answer;
+}
+
 type SmokeSteps = Array<{ step: string; outcome: string; detail: string }>;
 type InstallView = {
   install: { status: string; enabledActions: string[]; config?: Record<string, unknown> };
@@ -35,7 +48,7 @@ type InstallView = {
 async function installState(until: (v: InstallView) => boolean): Promise<InstallView> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const view = (await suite.h.admin('GET', '/admin/tenants/acme/connectors/github/install')).body as unknown as InstallView;
+    const view = (await admin('GET', '/admin/tenants/acme/connectors/github/install')).body as unknown as InstallView;
     if (until(view)) return view;
     if (Date.now() > deadline) throw new Error(`install of github stuck: ${JSON.stringify(view)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -44,15 +57,29 @@ async function installState(until: (v: InstallView) => boolean): Promise<Install
 
 async function browse(url: string, cookie?: string): Promise<{ status: number; text: string; location: string | null; setCookie: string | null }> {
   const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-  return { status: res.status, text: await res.text(), location: res.headers.get('location'), setCookie: res.headers.get('set-cookie') };
+  const text = await res.text();
+  if (url.startsWith(suite.h.runtime.apiUrl)) bodies.push(text);
+  return { status: res.status, text, location: res.headers.get('location'), setCookie: res.headers.get('set-cookie') };
 }
 
 describe('GitHub App install through the browser', { concurrency: false }, () => {
   let gh: GitHubSimulator;
   let setupUrl = '';
   let privateKeyPem = '';
+  const realFetch = globalThis.fetch;
 
   before(async () => {
+    // Gatehouse runs in this process: note every installation token GitHub hands it, for the scan.
+    globalThis.fetch = async (input, init) => {
+      const res = await realFetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      if (method === 'POST' && /\/app\/installations\/\d+\/access_tokens$/.test(new URL(url).pathname) && res.ok) {
+        const body = (await res.clone().json().catch(() => ({}))) as { token?: unknown };
+        if (typeof body.token === 'string') mintedTokens.add(body.token);
+      }
+      return res;
+    };
     gh = await startGitHubSimulator();
     setupUrl = `${suite.h.runtime.apiUrl}/oauth/github/setup`;
     const app = gh.addApp({
@@ -65,20 +92,21 @@ describe('GitHub App install through the browser', { concurrency: false }, () =>
     gh.addRepo({ owner: 'acme', name: 'runbooks' });
     gh.addPull({ repo: 'acme/runbooks', title: 'Document the VPN failover' });
     gh.putFile({ repo: 'acme/runbooks', path: 'README.md', content: '# Runbooks\n' });
-    const registered = await suite.h.admin('PUT', '/admin/tenants/acme/app-registrations/github', {
+    const registered = await admin('PUT', '/admin/tenants/acme/app-registrations/github', {
       createdBy: 'alice@acme', appId: APP_ID, slug: SLUG, privateKey: { value: app.privateKeyPem }, webUrl: gh.url,
     });
     assert.equal(registered.status, 200, JSON.stringify(registered.body));
     assert.ok(!JSON.stringify(registered.body).includes('PRIVATE KEY'));
   });
   after(async () => {
+    globalThis.fetch = realFetch;
     delete process.env[KEY_ENV];
     await gh?.close();
   });
 
   /** Start link → binding cookie → GitHub's install page, as a browser. */
   async function beginInstall(): Promise<{ cookie: string; installPage: URL }> {
-    const started = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/authorize', {
+    const started = await admin('POST', '/admin/tenants/acme/connectors/github/authorize', {
       requestedBy: 'alice@acme', config: { baseUrl: gh.url, owner: 'acme', repo: 'runbooks' },
     });
     assert.equal(started.status, 201, JSON.stringify(started.body));
@@ -119,14 +147,14 @@ describe('GitHub App install through the browser', { concurrency: false }, () =>
     assert.deepEqual(pending.state?.review?.scopeDrift?.missing, []);
     assert.doesNotMatch(page, /Not granted|granted more/);
 
-    const approved = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    const approved = await admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
     assert.equal(approved.status, 202, JSON.stringify(approved.body));
     const enabled = await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
     assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
     assert.ok(enabled.install.enabledActions.includes('github.contents.get'));
 
     const smoke = async (): Promise<void> => {
-      const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
+      const report = await admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
       assert.equal(report.body.passed, true, JSON.stringify(report.body));
       assert.deepEqual((report.body.steps as SmokeSteps).map((s) => [s.step, s.outcome]), [
         ['healthcheck', 'pass'], ['github.pulls.list', 'pass'], ['github.issues.list', 'pass'], ['github.contents.get', 'pass'],
@@ -182,12 +210,12 @@ describe('GitHub App install through the browser', { concurrency: false }, () =>
     const pending = await installState((v) => v.state?.status === 'pending_review');
     assert.deepEqual(pending.state?.review?.scopeDrift?.broader, ['issues:write']);
 
-    await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    await admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve' });
     const refused = await installState((v) => (v.state?.refusedReviews.length ?? 0) > 0);
     assert.equal(refused.state?.status, 'pending_review');
     assert.match(refused.state?.refusedReviews[0]?.reason ?? '', /acceptBroaderScopes/);
 
-    await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve', acceptBroaderScopes: true });
+    await admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'bob@acme', decision: 'approve', acceptBroaderScopes: true });
     const enabled = await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
     assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
   });
@@ -204,20 +232,51 @@ describe('GitHub App install through the browser', { concurrency: false }, () =>
     assert.deepEqual(pending.state?.review?.scopeDrift?.missing, ['contents:read']);
     assert.deepEqual(pending.state?.review?.scopeDrift?.disabledActions.map((a) => a.actionId), ['github.contents.get']);
     assert.ok(pending.state?.review?.actions.filter((a) => a.actionId !== 'github.contents.get').every((a) => a.decision !== 'blocked' || !/did not grant/.test(a.reason)));
+
+    // Approved, the connector is enabled without the action the grant cannot serve; the
+    // healthcheck does not demand the permission the install was accepted without.
+    const approved = await admin('POST', '/admin/tenants/acme/connectors/github/install/review', { reviewer: 'carol@acme', decision: 'approve' });
+    assert.equal(approved.status, 202, JSON.stringify(approved.body));
+    const enabled = await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
+    assert.equal(enabled.install.status, 'enabled', enabled.state?.healthcheck?.detail);
+    assert.ok(!enabled.install.enabledActions.includes('github.contents.get'), JSON.stringify(enabled.install.enabledActions));
+    for (const id of ['github.pulls.list', 'github.issues.list']) assert.ok(enabled.install.enabledActions.includes(id), id);
+
+    const report = await admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
+    const steps = report.body.steps as SmokeSteps;
+    for (const step of ['healthcheck', 'github.pulls.list', 'github.issues.list']) {
+      assert.equal(steps.find((s) => s.step === step)?.outcome, 'pass', `${step}: ${JSON.stringify(steps)}`);
+    }
   });
 
   it('signs with the private key wherever the app registration keeps it', async () => {
     process.env[KEY_ENV] = privateKeyPem;
-    const moved = await suite.h.admin('PUT', '/admin/tenants/acme/app-registrations/github', {
+    const moved = await admin('PUT', '/admin/tenants/acme/app-registrations/github', {
       createdBy: 'alice@acme', appId: APP_ID, slug: SLUG, privateKey: { env: KEY_ENV }, webUrl: gh.url,
     });
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     const names = (await suite.h.db.pool.query<{ name: string }>('SELECT name FROM tenant_secrets WHERE tenant_id = $1', [suite.h.tenant.id])).rows.map((r) => r.name);
     assert.ok(!names.includes('github_app_private_key'), 'no sealed copy is left');
-    const report = await suite.h.admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
+    const report = await admin('POST', '/admin/tenants/acme/connectors/github/smoke-test', {});
     const steps = report.body.steps as SmokeSteps;
     assert.equal(steps[0]?.step, 'healthcheck');
     assert.doesNotMatch(steps[0]?.detail ?? '', /github_app_private_key|no .*app registration/, JSON.stringify(steps));
     assert.equal(steps.find((s) => s.step === 'github.pulls.list')?.outcome, 'pass', JSON.stringify(steps));
+  });
+
+  it('never shows an installation token or the App private key in a response, a log line or the audit trail', async () => {
+    for (const token of gh.issuedTokens()) mintedTokens.add(token);
+    assert.ok(mintedTokens.size >= 1, `tokens seen: ${mintedTokens.size}`);
+    assert.ok(suite.h.logLines.length > 0, 'the API and worker logs were captured');
+    const audit = JSON.stringify(await listAudit(suite.h.db.pool, { limit: 5000 }));
+    const places: Array<[string, string]> = [['responses', bodies.join('\n')], ['logs', suite.h.logLines.join('')], ['audit', audit]];
+    // The key's base64 body (any line of it), not just its armour, must not appear anywhere.
+    const keyLines = privateKeyPem.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----'));
+    assert.ok(keyLines.length > 0);
+    for (const [where, text] of places) {
+      assert.ok(!text.includes('PRIVATE KEY'), `a private key appears in ${where}`);
+      for (const line of keyLines) assert.ok(!text.includes(line), `the App private key appears in ${where}`);
+      for (const token of mintedTokens) assert.ok(!text.includes(token), `an installation token appears in ${where}`);
+    }
   });
 });
