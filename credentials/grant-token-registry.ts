@@ -7,15 +7,14 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { appendAudit } from '../db/audit-repo';
 import type { SecretBox } from '../db/secret-box';
+import type { AdminNotice } from './admin-notice';
+import { reviewGrantChange } from './grant-change';
 import { GrantTokens, type TokenEndpoint } from './grant-tokens';
-
-/** Who hears that a connection needs re-authorisation (beyond the audit trail). */
-export type ReauthorizationNotice = (tenantId: string, connectorId: string, reason: string) => Promise<void>;
 
 export interface GrantTokenRegistryOptions {
   logger?: Logger;
   /** Tells the tenant admin (the worker posts to the tenant's approval channel). */
-  notice?: ReauthorizationNotice;
+  notice?: AdminNotice;
   /** Lease and wait settings for every GrantTokens made here (tests shorten them). */
   leaseMs?: number;
   waitMs?: number;
@@ -31,7 +30,7 @@ export class GrantTokenRegistry {
     const key = `${tenantId}/${connectorId}`;
     let tokens = this.#tokens.get(key);
     if (!tokens) {
-      const { logger, notice, leaseMs, waitMs } = this.options;
+      const { logger, leaseMs, waitMs } = this.options;
       tokens = new GrantTokens({
         pool: deps.pool, master: deps.secrets, tenantId, connectorId, endpoint,
         ...(leaseMs !== undefined ? { leaseMs } : {}), ...(waitMs !== undefined ? { waitMs } : {}),
@@ -42,12 +41,35 @@ export class GrantTokenRegistry {
             detail: { connectorId, reason },
           });
           logger?.warn({ tenantId, connectorId, reason }, 'connection needs re-authorisation');
-          await notice?.(tenantId, connectorId, reason).catch((err: unknown) => logger?.warn({ err, tenantId, connectorId }, 'could not tell the tenant admin that a connection needs re-authorisation'));
+          // A Slack connection that needs re-authorising cannot carry the message about itself.
+          if (connectorId === 'slack') return;
+          await this.#tell(tenantId, connectorId, (slug) => `it needs a tenant admin to authorise it again: ${reason}. Runs that need ${connectorId} fail until then. `
+            + `Authorise it again with POST /admin/tenants/${slug}/connectors/${connectorId}/authorize.`);
+        },
+        onScopesChanged: async (granted) => {
+          await this.reviewGrantChange(deps.pool, tenantId, connectorId, granted);
         },
       });
       this.#tokens.set(key, tokens);
     }
     return tokens;
+  }
+
+  /**
+   * The provider now grants `granted` (a refresh's or a GitHub token's answer): holds or narrows
+   * the install as credentials/grant-change.ts says. Never throws: a failure is logged, and the
+   * next answer that differs checks again.
+   */
+  async reviewGrantChange(pool: Pool, tenantId: string, connectorId: string, granted: readonly string[]): Promise<void> {
+    try {
+      await reviewGrantChange(pool, tenantId, connectorId, granted, (t, c, text) => this.#tell(t, c, text));
+    } catch (err) {
+      this.options.logger?.warn({ err, tenantId, connectorId }, 'could not review a changed provider grant');
+    }
+  }
+
+  async #tell(tenantId: string, connectorId: string, text: (tenantSlug: string) => string): Promise<void> {
+    await this.options.notice?.(tenantId, connectorId, text).catch((err: unknown) => this.options.logger?.warn({ err, tenantId, connectorId }, 'could not tell the tenant admin about a connection'));
   }
 
   /** Drops the tokens held for a connector (disconnected). */

@@ -41,6 +41,8 @@ export interface GrantTokensOptions {
   endpoint: TokenEndpoint;
   /** Told once, when the provider refused the grant and the connection was marked. */
   onRefused?: (reason: string) => Promise<void>;
+  /** Told when a refresh answered with other scopes than the grant had (scope drift after install). */
+  onScopesChanged?: (granted: string[]) => Promise<void>;
   /** Told when a refresh found the lease of an interrupted one (a crashed process). */
   onInterruptedRefresh?: (abandonedBy: string) => void;
   /** Default 60 s. */
@@ -59,6 +61,8 @@ interface HeldToken {
   expiresAtMs: number | null;
   generation: number;
 }
+
+const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s) => b.includes(s));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -156,6 +160,7 @@ export class GrantTokens implements AccessTokenSource {
       // Our lease ran out and another process refreshed meanwhile: its tokens are the stored ones.
       throw new TokenRefreshUnavailableError(`the ${connectorId} token refresh took longer than its lease; try again`);
     }
+    if (issued.grantedScopes.length > 0 && !sameScopes(issued.grantedScopes, grant.grantedScopes)) await this.#opts.onScopesChanged?.(issued.grantedScopes);
     return { token: issued.accessToken, expiresAtMs: issued.accessExpiresAt?.getTime() ?? null, generation: grant.generation + 1 };
   }
 }

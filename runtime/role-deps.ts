@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 import { GrantTokenRegistry } from '../credentials/grant-token-registry';
-import { slackReauthorizationNotice } from '../credentials/reauthorization-notice';
+import { approvalChannelNotice } from '../credentials/admin-notice';
 import type { ActionRuntimeDeps } from '../action-runtime/runtime-deps';
 import { defaultRegistryOptions, loadConnectorRegistry, type ConnectorRegistry } from '../connectors/framework/registry';
 import { appendAudit } from '../db/audit-repo';
@@ -63,7 +63,7 @@ export async function buildRoleDeps(opts: RoleOptions): Promise<RoleDeps> {
   let runtimeDeps: ActionRuntimeDeps | undefined;
   const grantTokens = new GrantTokenRegistry({
     logger: opts.logger.child({ component: 'credentials' }),
-    notice: slackReauthorizationNotice(() => runtimeDeps!),
+    notice: approvalChannelNotice(() => runtimeDeps!),
   });
   const tenantDeps = { ...baseDeps, grantTokens, ...(limiter ? { limiter } : {}) };
   const registry = opts.registry ?? await loadConnectorRegistry({

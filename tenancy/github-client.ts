@@ -12,6 +12,7 @@ import { GitHubClient } from '../connectors/github/client';
 import { getAppRegistration } from '../db/app-registrations-repo';
 import { getInstall } from '../db/installs-repo';
 import { registrationSecret } from '../credentials/provider-client';
+import { githubPermissionScopes } from '../credentials/scope-drift';
 import { derived, gateFor, requireSecret, TenantConfigError, type TenantContext, type TenantDeps } from './tenant-context';
 import { secretNames } from './tenant-settings';
 import { assertSafeTenantUrl } from './url-guard';
@@ -54,7 +55,14 @@ export async function githubClientFor(deps: TenantDeps, tenant: TenantContext): 
   const client = await derived(deps, tenant.id, key, async () => {
     const privateKey = await githubPrivateKey(deps, tenant);
     const gate = gateFor(deps, tenant, 'github');
-    return new GitHubClient({ appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, fetch: guardedFetch(deps.urlPolicy), ...(gate ? { gate } : {}) });
+    // Each mint answers the installation's permissions: a change since the install was reviewed
+    // holds the install or disables what it breaks (credentials/grant-change.ts).
+    const onGrantedPermissions = (permissions: Record<string, string>) =>
+      void deps.grantTokens?.reviewGrantChange(deps.pool, tenant.id, 'github', githubPermissionScopes(permissions));
+    return new GitHubClient({
+      appId: config.appId, privateKey, installationId: config.installationId, baseUrl: config.baseUrl, fetch: guardedFetch(deps.urlPolicy),
+      onGrantedPermissions, ...(gate ? { gate } : {}),
+    });
   });
   return { client, config };
 }

@@ -19,6 +19,7 @@ import type { installConnector } from '../../workflows/install-connector';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { acceptHeldGrant } from '../../credentials/grant-change';
 import { installReviewRefusal } from './install-review-refusal';
 import { startInstallReview } from './start-install-review';
 import { tenantBySlug } from './tenant-lookup';
@@ -121,6 +122,15 @@ export function marketplaceRouter(deps: ApiDeps): Router {
       throw err;
     }
     res.status(202).json({ status: 'submitted' });
+  });
+
+  // A provider grant that grew after install holds the connector until an admin accepts it here.
+  router.post('/admin/tenants/:slug/connectors/:connectorId/scopes/accept', async (req, res) => {
+    const tenant = await tenantFor(req.params.slug);
+    const { reviewer } = parseOr422(z.object({ reviewer: z.string().min(1).max(200) }), req.body ?? {}, 'invalid acceptance');
+    const accepted = await acceptHeldGrant(deps.pool, tenant.id, req.params.connectorId, reviewer);
+    if (!accepted) throw new HttpError(409, 'not_held', `the ${req.params.connectorId} connector is not held for a grant review`);
+    res.json({ status: 'enabled', acceptedScopes: accepted.broader, disabledActions: accepted.disabledActions });
   });
 
   router.post('/admin/tenants/:slug/connectors/:connectorId/disconnect', async (req, res) => {

@@ -50,6 +50,11 @@ export interface GitHubClientOptions {
   gate?: CallGate;
   /** The transport: the tenant's guarded fetch (connect-time address checks); default the global one. */
   fetch?: typeof fetch;
+  /**
+   * Told the installation's permissions each time a token is minted (GitHub answers them with
+   * the token): how a change an organisation owner made after install is noticed.
+   */
+  onGrantedPermissions?: (permissions: Record<string, string>) => void;
 }
 
 /** Query and path parameters of a request, Octokit-style (`{owner}` in the route is filled from `owner`). */
@@ -77,7 +82,7 @@ const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 /** Every call pins the REST API version the provider schemas were written against. */
 const API_VERSION_HEADERS = { 'x-github-api-version': '2022-11-28' };
 
-const installationAuthSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
+const installationAuthSchema = z.object({ token: z.string().min(1), expiresAt: z.string(), permissions: z.record(z.string(), z.string()).optional() });
 
 interface Ready {
   app: InstanceType<Awaited<ReturnType<typeof loadOctokit>>['App']>;
@@ -207,6 +212,7 @@ export class GitHubClient {
     const octokit = new ready.Octokit({ auth: parsed.data.token });
     this.#token = { octokit, token: parsed.data.token, expiresAtMs };
     rememberToken(this.#installationKey, parsed.data.token, expiresAtMs, this.#now());
+    if (parsed.data.permissions) this.#options.onGrantedPermissions?.(parsed.data.permissions);
     return octokit;
   }
 

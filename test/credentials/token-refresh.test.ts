@@ -293,7 +293,7 @@ describe('grant token refresh against ServiceNow', () => {
   it('marks a refused grant as needing re-authorisation once, without retrying, until it is authorised again', async () => {
     await authorize();
     const notices: Array<{ tenantId: string; connectorId: string; reason: string }> = [];
-    const registry = new GrantTokenRegistry({ notice: async (t, c, reason) => { notices.push({ tenantId: t, connectorId: c, reason }); } });
+    const registry = new GrantTokenRegistry({ notice: async (t, c, text) => { notices.push({ tenantId: t, connectorId: c, reason: text('acme') }); } });
     const endpoint = serviceNowOAuth.tokenEndpoint(client);
     const tokens = registry.tokensFor({ pool: db.pool, secrets: box }, tenantId, CONNECTOR, endpoint);
     assert.equal(registry.tokensFor({ pool: db.pool, secrets: box }, tenantId, CONNECTOR, endpoint), tokens, 'one GrantTokens per connector in a process');
