@@ -93,19 +93,21 @@ export function createMarketplaceActivities(deps: ActivityDeps) {
     });
   }
 
-  async function deleteConnectorData(ref: ConnectorRef): Promise<{ deletedCredentials: string[]; revokedRouteTokens: number }> {
+  async function deleteConnectorData(ref: ConnectorRef): Promise<{ deletedCredentials: string[]; revokedRouteTokens: number; grant?: string }> {
+    // An OAuth grant is revoked at the provider before its tokens are deleted here, and before the
+    // secrets: revoking authenticates with the app registration's client secret, deleted below.
+    const grant = await revokeAndDeleteGrant(deps, await loadTenant(deps, ref.tenantId), ref.connectorId);
     const deletedCredentials: string[] = [];
     for (const name of connectorSecretNames[ref.connectorId] ?? []) {
       if (await deleteSecret(deps.pool, ref.tenantId, name)) deletedCredentials.push(name);
     }
-    // An OAuth grant is revoked at the provider before its tokens are deleted here.
-    const grant = await revokeAndDeleteGrant(deps, await loadTenant(deps, ref.tenantId), ref.connectorId);
     if (grant) deletedCredentials.push('oauth_grant');
     const revokedRouteTokens = await revokeAllRouteTokens(deps.pool, ref.tenantId, ref.connectorId);
     const manifestVersion = deps.registry.list().find((c) => c.connectorId === ref.connectorId)?.manifest.version ?? 'unknown';
     await recordDisconnected(deps.pool, ref.tenantId, ref.connectorId, manifestVersion);
     await appendAudit(deps.pool, { tenantId: ref.tenantId, type: 'connector.credentials_deleted', outcome: 'ok', detail: { connectorId: ref.connectorId, deletedCredentials, revokedRouteTokens, ...(grant ? { grant } : {}) } });
-    return { deletedCredentials, revokedRouteTokens };
+    // What became of the OAuth grant goes back to the admin too, not only into the audit trail.
+    return { deletedCredentials, revokedRouteTokens, ...(grant ? { grant } : {}) };
   }
 
   /**

@@ -69,6 +69,8 @@ export interface DisconnectResult {
   revocationDetail: string;
   deletedCredentials: string[];
   revokedRouteTokens: number;
+  /** What became of the connector's OAuth grant (revoked at the provider, or why not), when it had one. */
+  grant?: string;
   /** ServiceNow only: the tenant's reconciliation Schedule, paused. */
   reconciliation?: ScheduleSyncOutcome;
 }

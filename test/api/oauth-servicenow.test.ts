@@ -3,8 +3,9 @@
  * (secret sealed or referenced as the policy allows, never shown), the authorization code flow
  * with PKCE through a browser (start link, binding cookie, the instance's consent, the callback),
  * every refusal of that flow, the client-credentials grant, a refused grant failing runs with the
- * re-authorisation reason (audited once and posted to the approval channel), and no secret or
- * token in anything the admin or the operator can read.
+ * re-authorisation reason (audited once and posted to the approval channel), a disconnect that
+ * revokes the grant at the instance before deleting it, and no secret or token in anything the
+ * admin or the operator can read.
  * Run: node --import tsx --test test/api/oauth-servicenow.test.ts
  */
 import assert from 'node:assert/strict';
@@ -12,10 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { listAudit } from '../../db/audit-repo';
+import { readGrant } from '../../db/connector-grants-repo';
 import { channelId, integrationUser } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
+import { auditOf as auditEvents, browse as browsePage, grantRows, waitForInstall, watchMasterBox } from '../support/oauth-browser';
 import { messageText } from '../support/slack-assertions';
 
+const masterBox = watchMasterBox();
 const suite = useTimeSkippingHarness();
 
 const CLIENT_ID = 'gatehouse-acme';
@@ -36,13 +40,10 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
   return answer;
 }
 
-/** A browser request that does not follow redirects; the body is kept for the scan. */
-async function browse(url: string, cookie?: string): Promise<{ status: number; text: string; location: string | null; setCookie: string | null }> {
-  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-  const text = await res.text();
+/** A browser request that does not follow redirects; Gatehouse's bodies are kept for the scan. */
+const browse = (url: string, cookie?: string) => browsePage(url, cookie, (text) => {
   if (url.startsWith(suite.h.runtime.apiUrl)) bodies.push(text);
-  return { status: res.status, text, location: res.headers.get('location'), setCookie: res.headers.get('set-cookie') };
-}
+});
 
 /** The admin API hands out a start link. */
 async function authorize(requestedBy = 'alice@acme'): Promise<string> {
@@ -74,23 +75,12 @@ async function consent(providerUrl: string): Promise<URL> {
   return callback;
 }
 
-async function grants(): Promise<Array<{ grant_type: string; status: string; generation: number; updated_at: Date }>> {
-  return (await suite.h.db.pool.query('SELECT grant_type, status, generation, updated_at FROM connector_grants WHERE tenant_id = $1 AND connector_id = $2', [suite.h.tenant.id, 'servicenow'])).rows;
-}
+const grants = () => grantRows<{ grant_type: string; status: string; generation: number; updated_at: Date }>(
+  suite.h.db.pool, suite.h.tenant.id, 'servicenow', ['grant_type', 'status', 'generation', 'updated_at']);
 
-async function auditOf(type: string) {
-  return (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).filter((e) => e.type === type);
-}
+const auditOf = (type: string) => auditEvents(suite.h.db.pool, suite.h.tenant.id, type);
 
-async function installState(until: (v: InstallView) => boolean): Promise<InstallView> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const view = (await admin('GET', '/admin/tenants/acme/connectors/servicenow/install')).body as unknown as InstallView;
-    if (until(view)) return view;
-    if (Date.now() > deadline) throw new Error(`servicenow install stuck: ${JSON.stringify(view)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const installState = (until: (v: InstallView) => boolean) => waitForInstall<InstallView>(admin, 'acme', 'servicenow', until);
 
 async function setSecretStorage(storage: 'either' | 'sealed' | 'reference'): Promise<void> {
   const current = await admin('GET', '/admin/tenants/acme/policy');
@@ -300,6 +290,44 @@ describe('ServiceNow OAuth install flow', { concurrency: false }, () => {
     assert.equal(stored[0]?.grant_type, 'client_credentials');
     assert.equal(stored[0]?.status, 'active');
     await installState((v) => v.state?.status === 'pending_review');
+  });
+
+  it('disconnecting revokes the grant at the instance before deleting it, and says so', async () => {
+    // The last connection was a client-credentials grant: finish its review, then connect through the browser again, so a refresh token is stored.
+    const reviewed = await admin('POST', '/admin/tenants/acme/connectors/servicenow/install/review', { reviewer: 'bob@acme', decision: 'approve' });
+    assert.equal(reviewed.status, 202, JSON.stringify(reviewed.body));
+    await installState((v) => v.install.status === 'enabled' || v.install.status === 'healthcheck_failed');
+    const back = await registration({ value: CLIENT_SECRET });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    const { cookie, providerUrl } = await begin(await authorize());
+    const page = await browse((await consent(providerUrl)).toString(), cookie);
+    assert.equal(page.status, 200, page.text);
+    const grant = await readGrant(suite.h.db.pool, masterBox(), suite.h.tenant.id, 'servicenow');
+    assert.equal(grant?.grantType, 'authorization_code');
+    const refreshToken = grant?.refreshToken ?? '';
+    assert.ok(refreshToken, 'the code grant came with a refresh token');
+    const revocations = () => suite.h.sn.requestCounts()['POST /oauth_revoke_token.do'] ?? 0;
+    const revokedBefore = revocations();
+
+    const answer = await admin('POST', '/admin/tenants/acme/connectors/servicenow/disconnect', { requestedBy: 'alice@acme' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'disconnected');
+    assert.ok((answer.body.deletedCredentials as string[]).includes('oauth_grant'), JSON.stringify(answer.body));
+    assert.match(String(answer.body.grant), /the OAuth grant was revoked at servicenow/, JSON.stringify(answer.body));
+
+    // The instance was told once, and the stored refresh token no longer gets a token there.
+    assert.equal(revocations() - revokedBefore, 1);
+    const refreshed = await fetch(`${suite.h.sn.url}/oauth_token.do`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }).toString(),
+    });
+    assert.equal(refreshed.status, 401);
+    assert.deepEqual(await grants(), [], 'the grant row is gone');
+
+    const deleted = await auditOf('connector.credentials_deleted');
+    assert.equal(deleted.length, 1, JSON.stringify(deleted));
+    assert.ok((deleted[0]?.detail.deletedCredentials as string[]).includes('oauth_grant'), JSON.stringify(deleted[0]?.detail));
+    assert.match(String(deleted[0]?.detail.grant), /the OAuth grant was revoked at servicenow/);
   });
 
   it('never shows the client secret or an issued token in a response, a log line or the audit trail', async () => {

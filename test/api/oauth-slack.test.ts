@@ -3,16 +3,20 @@
  * app registered, the authorization code flow with PKCE through a browser (start link, binding
  * cookie, Slack's consent, the callback), the install review, Slack calls made with the grant's
  * token (refreshed once when Slack says it expired), a grant broader or narrower than the
- * manifest, a denied consent and a callback from another browser.
+ * manifest, a denied consent, a callback from another browser, a disconnect that revokes the grant
+ * at Slack before deleting it, and no secret or token in anything the admin or the operator can read.
  * Run: node --import tsx --test test/api/oauth-slack.test.ts
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { listAudit } from '../../db/audit-repo';
+import { readGrant } from '../../db/connector-grants-repo';
 import { approvers, channelId } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
+import { auditOf as auditEvents, browse as browsePage, grantRows, waitForInstall, watchMasterBox } from '../support/oauth-browser';
 
+const masterBox = watchMasterBox();
 const suite = useTimeSkippingHarness();
 
 const CLIENT_ID = '7000.acme';
@@ -30,12 +34,27 @@ type InstallView = {
   state?: { status: string; review?: { actions: ReviewAction[] }; refusedReviews: Array<{ reviewer: string; reason: string }>; healthcheck?: { ok: boolean; detail: string } };
 };
 
-const admin = (method: string, path: string, body?: unknown) => suite.h.admin(method, path, body);
+/** Every body this file received from Gatehouse, for the secret scan. */
+const bodies: string[] = [];
+/** Every access and refresh token Slack issued (seen on oauth.v2.access answers). */
+const issuedTokens = new Set<string>();
 
-/** A browser request that does not follow redirects. */
-async function browse(url: string, cookie?: string): Promise<{ status: number; text: string; location: string | null; setCookie: string | null }> {
-  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-  return { status: res.status, text: await res.text(), location: res.headers.get('location'), setCookie: res.headers.get('set-cookie') };
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await suite.h.admin(method, path, body);
+  bodies.push(JSON.stringify(answer.body));
+  return answer;
+}
+
+/** A browser request that does not follow redirects; Gatehouse's bodies are kept for the scan. */
+const browse = (url: string, cookie?: string) => browsePage(url, cookie, (text) => {
+  if (url.startsWith(suite.h.runtime.apiUrl)) bodies.push(text);
+});
+
+/** A ServiceNow event delivered to Gatehouse; its answer is kept for the scan. */
+async function webhook(payload: unknown): Promise<Awaited<ReturnType<typeof suite.h.webhook>>> {
+  const sent = await suite.h.webhook(payload);
+  bodies.push(JSON.stringify(sent.body));
+  return sent;
 }
 
 const callbackUrl = () => `${suite.h.runtime.apiUrl}/oauth/callback/slack`;
@@ -81,23 +100,12 @@ async function connect(): Promise<{ status: number; text: string }> {
   return browse(callback.toString(), cookie);
 }
 
-async function grants(): Promise<Array<{ grant_type: string; status: string; generation: number; granted_scopes: string[]; updated_at: Date }>> {
-  return (await suite.h.db.pool.query('SELECT grant_type, status, generation, granted_scopes, updated_at FROM connector_grants WHERE tenant_id = $1 AND connector_id = $2', [suite.h.tenant.id, 'slack'])).rows;
-}
+const grants = () => grantRows<{ grant_type: string; status: string; generation: number; granted_scopes: string[]; updated_at: Date }>(
+  suite.h.db.pool, suite.h.tenant.id, 'slack', ['grant_type', 'status', 'generation', 'granted_scopes', 'updated_at']);
 
-async function auditOf(type: string) {
-  return (await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, limit: 1000 })).filter((e) => e.type === type);
-}
+const auditOf = (type: string) => auditEvents(suite.h.db.pool, suite.h.tenant.id, type);
 
-async function installState(until: (v: InstallView) => boolean): Promise<InstallView> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const view = (await admin('GET', '/admin/tenants/acme/connectors/slack/install')).body as unknown as InstallView;
-    if (until(view)) return view;
-    if (Date.now() > deadline) throw new Error(`slack install stuck: ${JSON.stringify(view)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const installState = (until: (v: InstallView) => boolean) => waitForInstall<InstallView>(admin, 'acme', 'slack', until);
 
 async function review(body: Record<string, unknown>): Promise<void> {
   const answered = await admin('POST', '/admin/tenants/acme/connectors/slack/install/review', { reviewer: 'bob@acme', decision: 'approve', ...body });
@@ -111,6 +119,28 @@ async function smoke(): Promise<SmokeSteps> {
 }
 
 describe('Slack OAuth install flow', { concurrency: false }, () => {
+  const realFetch = globalThis.fetch;
+
+  before(() => {
+    // Gatehouse runs in this process: note every token Slack hands it, for the scan.
+    globalThis.fetch = async (input, init) => {
+      const res = await realFetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('oauth.v2.access') && res.ok) {
+        const body = (await res.clone().json().catch(() => ({}))) as { ok?: unknown; access_token?: unknown; refresh_token?: unknown; authed_user?: { access_token?: unknown; refresh_token?: unknown } };
+        if (body.ok === true) {
+          for (const token of [body.access_token, body.refresh_token, body.authed_user?.access_token, body.authed_user?.refresh_token]) {
+            if (typeof token === 'string') issuedTokens.add(token);
+          }
+        }
+      }
+      return res;
+    };
+  });
+  after(() => {
+    globalThis.fetch = realFetch;
+  });
+
   before(async () => {
     suite.h.slack.addOAuthApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: APP_ID, redirectUris: [callbackUrl()], tokenRotation: true });
     suite.h.slack.setOAuthConsent({ decision: 'approve', userId: approvers.alice });
@@ -139,7 +169,7 @@ describe('Slack OAuth install flow', { concurrency: false }, () => {
 
     // A triage run's approval request is posted by the app's own bot: the grant token, not the pasted one.
     const before = suite.h.slack.messages(channelId).length;
-    const sent = await suite.h.webhook(suite.h.incidentEvent(suite.h.createVpnIncident()));
+    const sent = await webhook(suite.h.incidentEvent(suite.h.createVpnIncident()));
     await suite.h.waitForStatus(String(sent.body.workflowId), 'awaiting_approval');
     const posted = suite.h.slack.messages(channelId).slice(before);
     assert.equal(posted.length, 1, JSON.stringify(posted));
@@ -160,7 +190,7 @@ describe('Slack OAuth install flow', { concurrency: false }, () => {
 
     // The refreshed token keeps working without another refresh.
     const before = suite.h.slack.messages(channelId).length;
-    const sent = await suite.h.webhook(suite.h.incidentEvent(suite.h.createVpnIncident()));
+    const sent = await webhook(suite.h.incidentEvent(suite.h.createVpnIncident()));
     await suite.h.waitForStatus(String(sent.body.workflowId), 'awaiting_approval');
     assert.equal(suite.h.slack.messages(channelId).slice(before)[0]?.user, GRANT_BOT_USER);
     assert.equal(suite.h.slack.oauthAccessCounts()['refresh_token'], 1);
@@ -249,5 +279,46 @@ describe('Slack OAuth install flow', { concurrency: false }, () => {
     assert.ok(refused.some((e) => e.outcome === 'other_browser'), JSON.stringify(refused));
     assert.deepEqual(await grants(), before);
     assert.equal(suite.h.slack.oauthAccessCounts()['authorization_code'] ?? 0, exchanges, 'the code was not exchanged');
+  });
+
+  it('disconnecting revokes the grant at Slack before deleting it, and says so', async () => {
+    const grant = await readGrant(suite.h.db.pool, masterBox(), suite.h.tenant.id, 'slack');
+    assert.equal(grant?.grantType, 'authorization_code');
+    const refreshToken = grant?.refreshToken ?? '';
+    assert.ok(refreshToken, 'a rotating grant came with a refresh token');
+    const revokes = () => suite.h.slack.callCounts()['auth.revoke'] ?? 0;
+    const revokedBefore = revokes();
+
+    const answer = await admin('POST', '/admin/tenants/acme/connectors/slack/disconnect', { requestedBy: 'alice@acme' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'disconnected');
+    assert.equal(answer.body.revokedAtProvider, true, JSON.stringify(answer.body));
+    assert.ok((answer.body.deletedCredentials as string[]).includes('oauth_grant'), JSON.stringify(answer.body));
+    assert.match(String(answer.body.grant), /the OAuth grant was revoked at slack/, JSON.stringify(answer.body));
+
+    // Slack was told, and the stored refresh token no longer gets a token there.
+    assert.ok(revokes() > revokedBefore, 'auth.revoke was called');
+    const refreshed = await fetch(new URL('oauth.v2.access', suite.h.slack.apiUrl), {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }).toString(),
+    });
+    assert.deepEqual(await refreshed.json(), { ok: false, error: 'invalid_refresh_token' });
+    assert.deepEqual(await grants(), [], 'the grant row is gone');
+
+    const deleted = await auditOf('connector.credentials_deleted');
+    assert.equal(deleted.length, 1, JSON.stringify(deleted));
+    assert.ok((deleted[0]?.detail.deletedCredentials as string[]).includes('oauth_grant'), JSON.stringify(deleted[0]?.detail));
+    assert.match(String(deleted[0]?.detail.grant), /the OAuth grant was revoked at slack/);
+  });
+
+  it('never shows the client secret or a token Slack issued in a response, a log line or the audit trail', async () => {
+    assert.ok(issuedTokens.size >= 3, `tokens seen: ${issuedTokens.size}`);
+    assert.ok(suite.h.logLines.length > 0, 'the API and worker logs were captured');
+    const audit = JSON.stringify(await listAudit(suite.h.db.pool, { limit: 5000 }));
+    const places: Array<[string, string]> = [['responses', bodies.join('\n')], ['logs', suite.h.logLines.join('')], ['audit', audit]];
+    for (const [where, text] of places) {
+      assert.ok(!text.includes(CLIENT_SECRET), `the client secret appears in ${where}`);
+      for (const token of issuedTokens) assert.ok(!text.includes(token), `an issued token appears in ${where}`);
+    }
   });
 });
