@@ -5,7 +5,6 @@
  * secret is picked up).
  */
 import type { AccessTokenSource } from '../connectors/framework/access-token-source';
-import type { Provider } from '../db/app-registrations-repo';
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';
 import { GrantTokenRegistry } from './grant-token-registry';
 import { codeFlowProviders } from './oauth/code-flow-providers';
@@ -16,7 +15,10 @@ export function grantTokensFor(deps: TenantDeps, tenant: TenantContext, connecto
   if (!provider) throw new Error(`${connectorId} has no OAuth provider`);
   // Without a process registry (tools, some tests) the tokens are shared by this client only.
   const registry = deps.grantTokens ?? new GrantTokenRegistry();
-  return registry.tokensFor(deps, tenant.id, connectorId, {
-    refresh: async (grant) => provider.tokenEndpoint(await providerClient(deps, tenant, connectorId as Provider)).refresh(grant),
+  const tokens = registry.tokensFor(deps, tenant.id, connectorId, {
+    refresh: async (grant) => provider.tokenEndpoint(await providerClient(deps, tenant, provider.connectorId)).refresh(grant),
   });
+  // Called when a client is (re)opened, i.e. once per configuration version: re-read the grant.
+  tokens.forgetHeld();
+  return tokens;
 }

@@ -1,7 +1,6 @@
 /**
- * This process's GrantTokens, one per tenant and connector, kept apart from the tenant cache:
- * a client reopened after a configuration change must not forget the token it holds, and all
- * clients of one connector in this process must share one refresh.
+ * This process's GrantTokens, one per tenant and connector, kept apart from the tenant cache so
+ * that all clients of one connector in this process share one refresh, reopened ones included.
  */
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';

@@ -85,6 +85,15 @@ export class GrantTokens implements AccessTokenSource {
   }
 
   /**
+   * Drops the token held in memory, so the next call reads the grant again: a client reopened
+   * after the tenant's configuration changed (a re-authorisation among others) must not keep
+   * using the previous grant's token.
+   */
+  forgetHeld(): void {
+    this.#held = undefined;
+  }
+
+  /**
    * The provider answered 401 to `rejected`: a token of a newer generation, refreshed once if
    * nobody did already. The caller retries its request once with it.
    */

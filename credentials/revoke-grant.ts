@@ -1,12 +1,9 @@
 /**
- * A disconnect's end of an OAuth grant: revoke it at the provider (the refresh token, which
- * takes the access tokens issued from it along; the access token when there is none, and always
- * at Slack, whose auth.revoke takes the refresh tokens along instead), then
- * forget it. The deletion happens even when the provider cannot be reached: keeping a token
+ * A disconnect's end of an OAuth grant: revoke it at the provider (each provider knows which of
+ * the grant's tokens revokes it), then forget it. The deletion happens even when the provider cannot be reached: keeping a token
  * Gatehouse was told to drop is worse than leaving one to expire at the provider.
  */
 import { deleteGrant, readGrant } from '../db/connector-grants-repo';
-import type { Provider } from '../db/app-registrations-repo';
 import type { TenantContext, TenantDeps } from '../tenancy/tenant-context';
 import { codeFlowProviders } from './oauth/code-flow-providers';
 import { providerClient } from './provider-client';
@@ -18,10 +15,7 @@ export async function revokeAndDeleteGrant(deps: TenantDeps, tenant: TenantConte
   const provider = codeFlowProviders[connectorId];
   if (grant && provider) {
     try {
-      // Slack's auth.revoke takes only the access token (it ends the install's refresh tokens with
-      // it) and answers a refresh token invalid_auth, which reads like "already revoked".
-      const token = connectorId === 'slack' ? grant.accessToken : (grant.refreshToken ?? grant.accessToken);
-      await provider.revoke(await providerClient(deps, tenant, connectorId as Provider), token);
+      await provider.revoke(await providerClient(deps, tenant, provider.connectorId), grant);
       detail = `the OAuth grant was revoked at ${connectorId}`;
     } catch (err) {
       detail = `the OAuth grant could not be revoked at ${connectorId} (${err instanceof Error ? err.message : String(err)}); it was deleted here, revoke it at the provider by hand`;

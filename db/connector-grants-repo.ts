@@ -81,7 +81,7 @@ export async function saveGrant(db: Queryable, master: SecretBox, grant: { tenan
      ON CONFLICT (tenant_id, connector_id) DO UPDATE SET grant_type = EXCLUDED.grant_type, status = 'active', key_id = EXCLUDED.key_id,
        access_sealed = EXCLUDED.access_sealed, refresh_sealed = EXCLUDED.refresh_sealed, access_expires_at = EXCLUDED.access_expires_at,
        granted_scopes = EXCLUDED.granted_scopes, generation = connector_grants.generation + 1, lease_owner = NULL, lease_until = NULL,
-       reauth_reason = NULL, updated_at = now()`,
+       reauth_reason = NULL, authorized_at = now(), updated_at = now()`,
     [grant.tenantId, grant.connectorId, grant.grantType, sealed.keyId, sealed.access, sealed.refresh, grant.accessExpiresAt, grant.grantedScopes],
   );
   notifyTenantChanged(grant.tenantId);

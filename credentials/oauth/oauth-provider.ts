@@ -3,7 +3,7 @@
  * the authorisation URL, the code exchange, the refresh and the revocation. The flow itself
  * (state, browser binding, PKCE, storage, audit, install review) is api/oauth/.
  */
-import type { IssuedTokens } from '../../db/connector-grants-repo';
+import type { IssuedTokens, StoredGrant } from '../../db/connector-grants-repo';
 import type { AppRegistrationRow } from '../../db/app-registrations-repo';
 import type { TenantContext } from '../../tenancy/tenant-context';
 import type { TokenEndpoint } from '../grant-tokens';
@@ -24,6 +24,6 @@ export interface CodeFlowProvider {
   exchangeCode(client: ProviderClient, params: { code: string; redirectUri: string; codeVerifier: string }): Promise<IssuedTokens>;
   /** The refresh side, for GrantTokens. */
   tokenEndpoint(client: ProviderClient): TokenEndpoint;
-  /** Revokes a token at the provider (disconnect). */
-  revoke(client: ProviderClient, token: string): Promise<void>;
+  /** Revokes the grant at the provider (disconnect), with whichever of its tokens the provider revokes it by. */
+  revoke(client: ProviderClient, grant: StoredGrant): Promise<void>;
 }

@@ -80,7 +80,9 @@ export const serviceNowOAuth: CodeFlowProvider & {
     };
   },
 
-  async revoke(client, token) {
+  // The refresh token: revoking it takes the access tokens issued from it along.
+  async revoke(client, grant) {
+    const token = grant.refreshToken ?? grant.accessToken;
     const response = await postForm(client, '/oauth_revoke_token.do', { token, client_id: client.registration.clientId, client_secret: client.clientSecret });
     if (!response.ok) throw new ServiceNowApiError('server_error', `ServiceNow refused to revoke the token (HTTP ${response.status})`, response.status);
   },

@@ -89,12 +89,19 @@ export const slackOAuth: CodeFlowProvider = {
     };
   },
 
-  async revoke(client, token) {
+  // auth.revoke takes an access token (it ends the install's refresh tokens with it) and answers
+  // a refresh token invalid_auth, which would read like "already revoked". An access token that
+  // expired would be answered token_expired and leave the refresh token alive: refresh first.
+  async revoke(client, grant) {
+    const expired = grant.accessExpiresAt !== null && grant.accessExpiresAt.getTime() <= Date.now();
+    const token = expired && grant.refreshToken
+      ? (await requestTokens(client, { grant_type: 'refresh_token', refresh_token: grant.refreshToken })).accessToken
+      : grant.accessToken;
     const body = await postMethod(client, 'auth.revoke', { token }, { authorization: `Bearer ${token}` });
     if (body['ok'] === true) return;
     const error = typeof body['error'] === 'string' ? body['error'] : 'unknown_error';
     // Already revoked (or gone with its install): what a disconnect wanted.
-    if (['token_revoked', 'invalid_auth', 'account_inactive', 'not_authed', 'token_expired'].includes(error)) return;
+    if (['token_revoked', 'invalid_auth', 'account_inactive', 'not_authed'].includes(error)) return;
     throw new TokenRefreshUnavailableError(`Slack refused to revoke the token (${error})`);
   },
 };

@@ -22,7 +22,11 @@ import { readGrant, saveGrant, type IssuedTokens } from '../../db/connector-gran
 import { createTestDatabase, type Database } from '../../db/database';
 import { SecretBox } from '../../db/secret-box';
 import { createTenant } from '../../db/tenants-repo';
-import type { TenantContext } from '../../tenancy/tenant-context';
+import type { TenantContext, TenantDeps } from '../../tenancy/tenant-context';
+import { grantTokensFor } from '../../credentials/connection-tokens';
+import { upsertAppRegistration } from '../../db/app-registrations-repo';
+import { putSecret } from '../../db/secrets-repo';
+import { urlPolicyFromEnv } from '../../tenancy/egress-policy';
 import { startServiceNowSimulator, type RefreshTokenRotation, type ServiceNowSimulator } from '../simulators/servicenow';
 
 const REDIRECT = 'https://gatehouse.example/oauth/callback';
@@ -288,6 +292,28 @@ describe('grant token refresh against ServiceNow', () => {
       assert.deepEqual(interrupted, [crashedOwner]);
       assert.equal(await status(), 'active');
     });
+  });
+
+  it('a re-authorisation moves the tenant configuration version, and a client reopened then uses the new grant', async () => {
+    const first = await authorize();
+    const registry = new GrantTokenRegistry();
+    const deps: TenantDeps = { pool: db.pool, secrets: box, urlPolicy: urlPolicyFromEnv({ GATEHOUSE_ALLOWED_PRIVATE_ORIGINS: sn.url }), grantTokens: registry };
+    // The refresh reads the tenant's app registration, as in production.
+    await putSecret(db.pool, box, tenantId, 'servicenow_client_secret', CLIENT.client_secret);
+    await upsertAppRegistration(db.pool, {
+      tenantId, provider: 'servicenow', clientId: CLIENT.client_id, settings: { grant: 'authorization_code' },
+      secretRefs: { clientSecret: { kind: 'sealed', secretName: 'servicenow_client_secret' } }, createdBy: 'alice',
+    });
+    const version = async () => Number((await db.pool.query<{ config_version: string }>('SELECT config_version FROM tenants WHERE id = $1', [tenantId])).rows[0]?.config_version);
+    assert.equal(await grantTokensFor(deps, client.tenant, CONNECTOR).accessToken(), first.accessToken);
+    const before = await version();
+    await expireStoredToken();
+    await grantTokensFor(deps, client.tenant, CONNECTOR).accessToken();
+    assert.equal(await version(), before, 'a refresh does not move the configuration version');
+
+    const second = await authorize();
+    assert.ok(await version() > before, 'the re-authorisation does');
+    assert.equal(await grantTokensFor(deps, client.tenant, CONNECTOR).accessToken(), second.accessToken, 'the reopened client reads the new grant');
   });
 
   it('marks a refused grant as needing re-authorisation once, without retrying, until it is authorised again', async () => {
