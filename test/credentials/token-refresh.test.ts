@@ -294,6 +294,27 @@ describe('grant token refresh against ServiceNow', () => {
     });
   });
 
+  it('reports a refresh that answers other scopes than the grant had, and only then', async () => {
+    await authorize();
+    let answerScopes: string[] = [];
+    const real = serviceNowOAuth.tokenEndpoint(client);
+    const changes: string[][] = [];
+    const tokens = grantTokens({
+      endpoint: { refresh: async (grant) => ({ ...(await real.refresh(grant)), grantedScopes: answerScopes }) },
+      onScopesChanged: async (granted) => { changes.push(granted); },
+    });
+    const stored = (await readGrant(db.pool, box, tenantId, CONNECTOR))!.grantedScopes;
+    answerScopes = [...stored];
+    await expireStoredToken();
+    await tokens.accessToken();
+    assert.deepEqual(changes, [], 'the same scopes are no change');
+    answerScopes = [...stored, 'admin'];
+    // The provider refuses the token held now: the refresh that follows answers the new scopes.
+    await tokens.afterUnauthorized(await tokens.accessToken());
+    assert.deepEqual(changes, [[...stored, 'admin']]);
+    assert.deepEqual((await readGrant(db.pool, box, tenantId, CONNECTOR))?.grantedScopes, [...stored, 'admin'], 'the new scopes are on record');
+  });
+
   it('a re-authorisation moves the tenant configuration version, and a client reopened then uses the new grant', async () => {
     const first = await authorize();
     const registry = new GrantTokenRegistry();
