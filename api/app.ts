@@ -17,6 +17,7 @@ import { oauthFlowRouter } from './oauth/oauth-flow-routes';
 import { githubSetupRouter } from './oauth/github-setup-route';
 import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
+import { consoleAssetsRouter } from './console/console-assets';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
 import { slackInteractivityRouter } from './slack/interactivity-route';
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(auditLinkRouter(deps));
   // Before the /admin guard: it has its own (bearer token) and answers the UI's CORS preflights.
   app.use(codecRouter(deps));
+  app.use(consoleAssetsRouter());
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(tenantsRouter(deps));
   app.use(appRegistrationRouter(deps));
