@@ -68,12 +68,12 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
     const checkbox = el('input', { id, attrs: { type: 'checkbox', name: 'enableActions', value: action.actionId } });
     checkbox.checked = action.enabled;
     checkbox.disabled = !isAdmin;
-    const decision = el('td', { className: 'decision-cell' }, decisionCell(action));
-    const risk = el('td', {}, el('span', { className: `badge risk risk-${action.riskLevel}`, text: action.riskLevel }));
+    const decision = el('td', { className: 'decision-cell', attrs: { 'data-label': 'Policy decision' } }, decisionCell(action));
+    const risk = el('td', { attrs: { 'data-label': 'Risk' } }, el('span', { className: `badge risk risk-${action.riskLevel}`, text: action.riskLevel }));
     const row = el('tr', { attrs: { 'data-action-id': action.actionId, 'data-decision': action.decision, 'data-enabled': String(action.enabled) } },
-      el('td', { className: 'enable-cell' }, checkbox, el('label', { attrs: { for: id } }, el('span', { className: 'action-name', text: action.name }), el('code', { className: 'action-id', text: action.actionId }))),
+      el('td', {}, el('div', { className: 'enable-cell' }, checkbox, el('label', { attrs: { for: id } }, el('span', { className: 'action-name', text: action.name }), el('code', { className: 'action-id', text: action.actionId })))),
       risk,
-      el('td', { text: action.scopes.length ? action.scopes.join(', ') : 'none' }),
+      el('td', { text: action.scopes.length ? action.scopes.join(', ') : 'none', attrs: { 'data-label': 'Scopes' } }),
       decision);
     rows.set(action.actionId, { checkbox, risk, decision, row });
     tbody.appendChild(row);
