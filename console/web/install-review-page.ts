@@ -7,8 +7,18 @@ import { api, ApiError, session } from './api';
 import { el, messageRegion, replaceChildren, uniqueId } from './dom';
 import type { Install, Listing, Scope, SimulatedAction, Simulation } from './types';
 
-function scopeItem(scope: Scope): HTMLElement {
-  if (typeof scope === 'string') return el('li', { text: scope });
+const riskOrder = ['low', 'medium', 'high', 'critical'];
+
+/** A scope named only by a string: its risk is the highest of the actions that use it. */
+function scopeItem(scope: Scope, actions: SimulatedAction[]): HTMLElement {
+  if (typeof scope === 'string') {
+    const users = actions.filter((a) => a.scopes.includes(scope));
+    const risk = users.map((a) => a.riskLevel).sort((a, b) => riskOrder.indexOf(b) - riskOrder.indexOf(a))[0];
+    return el('li', { attrs: { 'data-scope': scope } },
+      el('code', { text: scope }), ' ',
+      risk ? el('span', { className: `badge risk risk-${risk}`, text: risk }) : null,
+      el('span', { className: 'scope-allows', text: users.length ? `Allows: ${users.map((a) => a.name).join(', ')}.` : 'Used by no action.' }));
+  }
   const name = scope.scope ?? scope.name ?? scope.id ?? 'scope';
   const what = scope.allows ?? scope.description;
   return el('li', {},
@@ -36,10 +46,10 @@ export function decisionText(a: SimulatedAction): string {
 
 function decisionCell(a: SimulatedAction): HTMLElement {
   const state = a.enabled ? a.decision : 'disabled';
-  const rule = a.rule ?? a.reason;
+  const why = a.rule && a.reason && a.reason !== a.rule ? `Rule: ${a.rule} (${a.reason})` : a.rule ? `Rule: ${a.rule}` : a.reason;
   return el('div', { className: 'decision' },
     el('span', { className: `badge decision-${state}`, text: decisionText(a) }),
-    rule ? el('span', { className: 'rule', text: `Rule: ${rule}` }) : null);
+    why ? el('span', { className: 'rule', text: why }) : null);
 }
 
 export async function installReviewPage(connectorId: string): Promise<HTMLElement> {
@@ -152,7 +162,7 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
     el('div', { className: 'two-col' },
       el('section', { className: 'card', attrs: { 'aria-labelledby': 'scopes-title' } },
         el('h2', { id: 'scopes-title', text: 'Requested scopes' }),
-        first.scopes.length ? el('ul', { id: 'scopes', className: 'plain' }, ...first.scopes.map(scopeItem)) : el('p', { text: 'No scopes requested.' })),
+        first.scopes.length ? el('ul', { id: 'scopes', className: 'plain' }, ...first.scopes.map((sc) => scopeItem(sc, first.actions))) : el('p', { text: 'No scopes requested.' })),
       el('section', { className: 'card', attrs: { 'aria-labelledby': 'permissions-title' } },
         el('h2', { id: 'permissions-title', text: 'Requested permissions' }),
         first.permissionsRequested.length ? el('ul', { id: 'permissions', className: 'plain' }, ...first.permissionsRequested.map(permissionItem)) : el('p', { text: 'No permissions requested.' }))),
