@@ -153,7 +153,10 @@ describe('admin console in a browser', { skip, concurrency: false }, () => {
       await checkbox.check();
       await page.locator(`#simulation tr[data-action-id="${actionId}"][data-enabled="true"]`).waitFor();
       assert.equal(await target.locator('.decision').innerText(), before);
-      assert.equal(await page.getByRole('button', { name: /^Enable/ }).count(), 1, 'an admin may enable');
+      // Enable reaches the server with the CSRF token; with no GitHub App registered for the
+      // tenant the answer says what to do first, on the page.
+      await page.getByRole('button', { name: /^Enable/ }).click();
+      await page.locator('#review-error').filter({ hasText: /register the tenant's own github app/ }).waitFor();
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
