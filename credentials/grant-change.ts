@@ -14,12 +14,12 @@
  * Both are audited and posted to the tenant's approval channel when a notice is wired.
  */
 import type { Pool } from 'pg';
-import { findConnector } from '../action-runtime/action-catalog';
+import type { ConnectorManifest } from '../connectors/framework/manifest-schema';
 import { appendAudit } from '../db/audit-repo';
 import { getInstall, updateInstall } from '../db/installs-repo';
 import type { AdminNotice } from './admin-notice';
-import { scopeDriftOf } from './install-grant';
-import { scopeDrift, type ScopeDrift } from './scope-drift';
+import { driftAgainstManifest, scopeDriftOf } from './install-grant';
+import type { ScopeDrift } from './scope-drift';
 
 export type GrantChangeOutcome =
   | { kind: 'unchanged' }
@@ -27,10 +27,8 @@ export type GrantChangeOutcome =
   | { kind: 'narrowed'; disabledActions: string[] };
 
 
-function driftOf(connectorId: string, granted: readonly string[]): ScopeDrift | undefined {
-  const connector = findConnector(connectorId);
-  return connector && scopeDrift(granted, connector.scopes, connector.actions.map((a) => ({ id: a.actionId, scopes: a.scopes })));
-}
+/** The facts of a connector's verified manifest a grant is compared with. */
+export type ManifestScopes = Pick<ConnectorManifest, 'scopes' | 'actions'>;
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s) => b.includes(s));
 
@@ -38,9 +36,9 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * Applies what `granted` means to the enabled install of `connectorId`. Installs not enabled, or
  * whose recorded grant is already `granted`, are left as they are.
  */
-export async function reviewGrantChange(pool: Pool, tenantId: string, connectorId: string, granted: readonly string[], notice?: AdminNotice): Promise<GrantChangeOutcome> {
+export async function reviewGrantChange(pool: Pool, tenantId: string, connectorId: string, granted: readonly string[], manifest: ManifestScopes | undefined, notice?: AdminNotice): Promise<GrantChangeOutcome> {
   const install = await getInstall(pool, tenantId, connectorId);
-  const drift = driftOf(connectorId, granted);
+  const drift = manifest && driftAgainstManifest(manifest, granted);
   // Only a grant the install review saw (an OAuth install records it) can be compared with: an
   // install with pasted credentials never had its provider grant reviewed.
   const recorded = scopeDriftOf(install?.detail);

@@ -7,13 +7,15 @@ import type { Logger } from 'pino';
 import { appendAudit } from '../db/audit-repo';
 import type { SecretBox } from '../db/secret-box';
 import type { AdminNotice } from './admin-notice';
-import { reviewGrantChange } from './grant-change';
+import { reviewGrantChange, type ManifestScopes } from './grant-change';
 import { GrantTokens, type TokenEndpoint } from './grant-tokens';
 
 export interface GrantTokenRegistryOptions {
   logger?: Logger;
   /** Tells the tenant admin (the worker posts to the tenant's approval channel). */
   notice?: AdminNotice;
+  /** The verified manifest's scopes of a connector, to judge a grant that changed after install. */
+  manifestOf?: (connectorId: string) => ManifestScopes | undefined;
   /** Lease and wait settings for every GrantTokens made here (tests shorten them). */
   leaseMs?: number;
   waitMs?: number;
@@ -61,7 +63,7 @@ export class GrantTokenRegistry {
    */
   async reviewGrantChange(pool: Pool, tenantId: string, connectorId: string, granted: readonly string[]): Promise<void> {
     try {
-      await reviewGrantChange(pool, tenantId, connectorId, granted, (t, c, text) => this.#tell(t, c, text));
+      await reviewGrantChange(pool, tenantId, connectorId, granted, this.options.manifestOf?.(connectorId), (t, c, text) => this.#tell(t, c, text));
     } catch (err) {
       this.options.logger?.warn({ err, tenantId, connectorId }, 'could not review a changed provider grant');
     }

@@ -64,6 +64,7 @@ export async function buildRoleDeps(opts: RoleOptions): Promise<RoleDeps> {
   const grantTokens = new GrantTokenRegistry({
     logger: opts.logger.child({ component: 'credentials' }),
     notice: approvalChannelNotice(() => runtimeDeps!),
+    manifestOf: (connectorId) => runtimeDeps?.registry.list().find((c) => c.connectorId === connectorId)?.manifest,
   });
   const tenantDeps = { ...baseDeps, grantTokens, ...(limiter ? { limiter } : {}) };
   const registry = opts.registry ?? await loadConnectorRegistry({
