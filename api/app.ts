@@ -17,6 +17,9 @@ import { oauthFlowRouter } from './oauth/oauth-flow-routes';
 import { githubSetupRouter } from './oauth/github-setup-route';
 import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
+import { accountsRouter } from './admin/accounts-routes';
+import { consoleApiRouter } from './console/console-api-routes';
+import { consoleAuthRouter } from './console/console-auth-routes';
 import { consoleAssetsRouter } from './console/console-assets';
 import type { ApiDeps } from './deps';
 import { errorHandler } from './http-error';
@@ -38,7 +41,11 @@ export function createApp(deps: ApiDeps): Express {
   // Before the /admin guard: it has its own (bearer token) and answers the UI's CORS preflights.
   app.use(codecRouter(deps));
   app.use(consoleAssetsRouter());
+  // The console: its own session cookie and CSRF token; the tenant is the signed-in account's.
+  app.use(consoleAuthRouter(deps));
+  app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use('/admin', requireAdminToken(deps.adminToken));
+  app.use(accountsRouter(deps));
   app.use(tenantsRouter(deps));
   app.use(appRegistrationRouter(deps));
   // /oauth/* are browser pages bound by cookie and state; its /admin route sits behind the guard.

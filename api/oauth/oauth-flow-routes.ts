@@ -38,7 +38,7 @@ import { tenantBySlug } from '../admin/tenant-lookup';
 /** How long an admin has from the start link to the provider's callback. */
 export const FLOW_TTL_SECONDS = 600;
 
-const authorizeSchema = z.object({
+export const authorizeSchema = z.object({
   requestedBy: z.string().min(1).max(200),
   config: z.record(z.string(), z.unknown()).default({}),
   reviewTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
@@ -124,6 +124,45 @@ export async function finishAuthorizedInstall(deps: ApiDeps, res: Response, flow
   sendFlowPage(res, 200, 'Connected', lines);
 }
 
+/** What starting an authorisation gave: a start link for the browser, or (client credentials) the review at once. */
+export type AuthorizationStart =
+  | { kind: 'link'; link: { startUrl: string; redirectUri: string; expiresAt: Date } }
+  | { kind: 'review'; workflowId: string };
+
+/**
+ * Starts authorising `connectorId` for the tenant with its app registration (the admin API and
+ * the console both do it this way).
+ */
+export async function startAuthorization(deps: ApiDeps, tenant: TenantContext, connectorId: string, body: z.infer<typeof authorizeSchema>): Promise<AuthorizationStart> {
+  if (!deps.registry.isInstallable(connectorId)) throw new HttpError(404, 'unknown_connector', `${connectorId} is not an installable connector`);
+  if (connectorId !== 'github' && !codeFlowProviders[connectorId]) {
+    throw new HttpError(409, 'no_oauth_flow', `${connectorId} has no OAuth install flow: install it with credentials (POST …/install)`);
+  }
+  const registration = await getAppRegistration(deps.pool, tenant.id, connectorId);
+  if (!registration) {
+    throw new HttpError(409, 'no_app_registration', `register the tenant's own ${connectorId} app first (PUT /admin/tenants/${tenant.slug}/app-registrations/${connectorId})`);
+  }
+  if (connectorId === 'servicenow' && registration.settings['grant'] === 'client_credentials') {
+    // No browser: the application's own credentials buy the token (instances that allow the grant).
+    const tokens = await serviceNowOAuth.clientCredentials(await providerClient(deps, tenant, 'servicenow')).catch((err: unknown) => {
+      throw err instanceof GrantRefusedError ? new HttpError(422, 'grant_refused', `${err.message}: check the client secret and that the instance allows client credentials`) : err;
+    });
+    await saveGrant(deps.pool, deps.secrets, { tenantId: tenant.id, connectorId, grantType: 'client_credentials', ...tokens });
+    const { workflowId } = await startAuthorizedInstall(deps, tenant, { connectorId, requestedBy: body.requestedBy, install: body, grant: 'client_credentials' });
+    return { kind: 'review', workflowId };
+  }
+  const ticket = randomToken();
+  const redirectUri = new URL(redirectPath(connectorId), deps.publicBaseUrl).toString();
+  const expiresAt = await createOAuthState(deps.pool, {
+    ticket, tenantId: tenant.id, connectorId, startedBy: body.requestedBy, redirectUri,
+    install: { config: body.config, reviewTimeoutSeconds: body.reviewTimeoutSeconds }, ttlSeconds: FLOW_TTL_SECONDS,
+  });
+  await appendAudit(deps.pool, { tenantId: tenant.id, type: 'connector.authorization_started', outcome: 'started', actor: body.requestedBy, detail: { connectorId } });
+  const startUrl = new URL('/oauth/begin', deps.publicBaseUrl);
+  startUrl.searchParams.set('ticket', ticket);
+  return { kind: 'link', link: { startUrl: startUrl.toString(), redirectUri, expiresAt } };
+}
+
 export function oauthFlowRouter(deps: ApiDeps): Router {
   const router = Router();
 
@@ -131,36 +170,13 @@ export function oauthFlowRouter(deps: ApiDeps): Router {
 
   router.post('/admin/tenants/:slug/connectors/:connectorId/authorize', express.json({ limit: '64kb' }), async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const connectorId = req.params.connectorId;
-    if (!deps.registry.isInstallable(connectorId)) throw new HttpError(404, 'unknown_connector', `${connectorId} is not an installable connector`);
     const body = parseOr422(authorizeSchema, req.body ?? {}, 'invalid authorisation request');
-    if (connectorId !== 'github' && !codeFlowProviders[connectorId]) {
-      throw new HttpError(409, 'no_oauth_flow', `${connectorId} has no OAuth install flow: install it with credentials (POST …/install)`);
-    }
-    const registration = await getAppRegistration(deps.pool, tenant.id, connectorId);
-    if (!registration) {
-      throw new HttpError(409, 'no_app_registration', `register the tenant's own ${connectorId} app first (PUT /admin/tenants/${tenant.slug}/app-registrations/${connectorId})`);
-    }
-    if (connectorId === 'servicenow' && registration.settings['grant'] === 'client_credentials') {
-      // No browser: the application's own credentials buy the token (instances that allow the grant).
-      const tokens = await serviceNowOAuth.clientCredentials(await providerClient(deps, tenant, 'servicenow')).catch((err: unknown) => {
-        throw err instanceof GrantRefusedError ? new HttpError(422, 'grant_refused', `${err.message}: check the client secret and that the instance allows client credentials`) : err;
-      });
-      await saveGrant(deps.pool, deps.secrets, { tenantId: tenant.id, connectorId, grantType: 'client_credentials', ...tokens });
-      const { workflowId } = await startAuthorizedInstall(deps, tenant, { connectorId, requestedBy: body.requestedBy, install: body, grant: 'client_credentials' });
-      res.status(202).json({ status: 'pending_review', workflowId });
+    const started = await startAuthorization(deps, tenant, req.params.connectorId, body);
+    if (started.kind === 'review') {
+      res.status(202).json({ status: 'pending_review', workflowId: started.workflowId });
       return;
     }
-    const ticket = randomToken();
-    const redirectUri = new URL(redirectPath(connectorId), deps.publicBaseUrl).toString();
-    const expiresAt = await createOAuthState(deps.pool, {
-      ticket, tenantId: tenant.id, connectorId, startedBy: body.requestedBy, redirectUri,
-      install: { config: body.config, reviewTimeoutSeconds: body.reviewTimeoutSeconds }, ttlSeconds: FLOW_TTL_SECONDS,
-    });
-    await appendAudit(deps.pool, { tenantId: tenant.id, type: 'connector.authorization_started', outcome: 'started', actor: body.requestedBy, detail: { connectorId } });
-    const startUrl = new URL('/oauth/begin', deps.publicBaseUrl);
-    startUrl.searchParams.set('ticket', ticket);
-    res.status(201).json({ startUrl: startUrl.toString(), redirectUri, expiresAt, next: 'open startUrl in the browser you are signed in to the provider with (once, within 10 minutes)' });
+    res.status(201).json({ ...started.link, next: 'open startUrl in the browser you are signed in to the provider with (once, within 10 minutes)' });
   });
 
   router.get('/oauth/begin', async (req, res) => {
