@@ -19,6 +19,8 @@ import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
 import { accountsRouter } from './admin/accounts-routes';
 import { consoleApiRouter } from './console/console-api-routes';
+import { consoleConnectionsRouter } from './console/console-connections-routes';
+import { consolePolicyRouter } from './console/console-policy-routes';
 import { consoleAuthRouter } from './console/console-auth-routes';
 import { consoleAssetsRouter } from './console/console-assets';
 import type { ApiDeps } from './deps';
@@ -43,6 +45,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(consoleAssetsRouter());
   // The console: its own session cookie and CSRF token; the tenant is the signed-in account's.
   app.use(consoleAuthRouter(deps));
+  app.use(consolePolicyRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
+  app.use(consoleConnectionsRouter(deps));
   app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(accountsRouter(deps));

@@ -4,15 +4,12 @@
  */
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { appendAudit } from '../../db/audit-repo';
-import { listPolicyRevisions, putPolicy } from '../../db/policies-repo';
+import { listPolicyRevisions } from '../../db/policies-repo';
 import type { ActionCatalogue } from '../../policy/action-catalogue';
-import { policyDocumentSchema } from '../../policy/policy-document';
-import { simulatePolicy, UnknownConnectorError } from '../../policy/simulate';
 import { loadTenantPolicy } from '../../tenancy/tenant-policy';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
+import { parsePolicyDocument, simulateOr404, storePolicyRevision } from '../policy/policy-operations';
 import { tenantBySlug } from './tenant-lookup';
 
 const simulationSchema = z.object({
@@ -41,9 +38,8 @@ export function policyRouter(deps: ApiDeps, catalogue: ActionCatalogue): Router 
 
   router.put('/admin/tenants/:slug/policy', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
-    const document = parseOr422(policyDocumentSchema, req.body, 'invalid policy');
-    const stored = await putPolicy(deps.pool, tenant.id, document, 'admin-api');
-    await appendAudit(deps.pool, { tenantId: tenant.id, type: 'policy.updated', outcome: 'ok', actor: 'admin-api', detail: { revision: stored.revision } });
+    const document = parsePolicyDocument(req.body, 'invalid policy');
+    const stored = await storePolicyRevision(deps, tenant.id, document, 'admin-api');
     res.status(201).json({ revision: stored.revision, policy: document });
   });
 
@@ -52,13 +48,8 @@ export function policyRouter(deps: ApiDeps, catalogue: ActionCatalogue): Router 
     const body = parseOr422(simulationSchema, req.body, 'invalid simulation request');
     const policy = body.policy === undefined
       ? (await loadTenantPolicy(deps.pool, tenant)).document
-      : parseOr422(policyDocumentSchema, body.policy, 'invalid draft policy');
-    try {
-      res.json({ simulated: true, draft: body.policy !== undefined, ...simulatePolicy(catalogue, policy, body) });
-    } catch (err) {
-      if (err instanceof UnknownConnectorError) throw new HttpError(404, err.code, err.message);
-      throw err;
-    }
+      : parsePolicyDocument(body.policy, 'invalid draft policy');
+    res.json({ simulated: true, draft: body.policy !== undefined, ...simulateOr404(catalogue, policy, body) });
   });
 
   return router;
