@@ -19,6 +19,8 @@ import { registryCatalogue } from '../connectors/registry-catalogue';
 import { codecRouter } from './codec/codec-routes';
 import { accountsRouter } from './admin/accounts-routes';
 import { consoleApiRouter } from './console/console-api-routes';
+import { consoleRunsRouter } from './console/console-runs-routes';
+import { consoleAuditRouter } from './console/console-audit-routes';
 import { consoleConnectionsRouter } from './console/console-connections-routes';
 import { consolePolicyRouter } from './console/console-policy-routes';
 import { consoleAuthRouter } from './console/console-auth-routes';
@@ -48,6 +50,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(consolePolicyRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use(consoleConnectionsRouter(deps));
   app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
+  app.use(consoleRunsRouter(deps));
+  app.use(consoleAuditRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(accountsRouter(deps));
   app.use(tenantsRouter(deps));
