@@ -5,6 +5,8 @@
  * and the run judges whether the request had escalated yet.
  */
 import type { ApprovalRequestStatus, NewApprovalRequest } from '../db/approval-requests-repo';
+import type { RunPlan } from '../triage/types';
+import { approvalSummary } from './approval-request-summary';
 
 /** The parts of a posted request the row is made of (structural: any plan with an approval will do). */
 export interface PostedRequest {
@@ -25,6 +27,8 @@ export function approvalRequestRow(input: PostedRequest, runId: string | null): 
     approvers: [...new Set([...approval.approvers, ...(approval.escalation?.approvers ?? [])])],
     excluded: excludedApprovers.map(({ approver, reason }) => ({ approver, reason })),
     quorum: approval.quorum, expiresAt: new Date(input.expiresAt),
+    // What the Slack message shows, for the console inbox (only a full run plan has it).
+    ...('actions' in input.plan ? { summary: approvalSummary(input.plan as RunPlan, input.expiresAt) } : {}),
   };
 }
 

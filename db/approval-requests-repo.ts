@@ -17,6 +17,8 @@ export interface NewApprovalRequest {
   excluded: ReadonlyArray<{ approver: string; reason: string }>;
   quorum: number;
   expiresAt: Date;
+  /** What the Slack message shows (activities/approval-request-summary.ts), for the console inbox; absent on older rows. */
+  summary?: unknown;
 }
 
 export interface ApprovalRequestRow extends NewApprovalRequest {
@@ -43,11 +45,11 @@ const toRow = (r: ApprovalRequestDbRow): ApprovalRequestRow => ({
 /** Records a posted request; a retried post of the same request changes nothing. */
 export async function openApprovalRequest(db: Queryable, request: NewApprovalRequest): Promise<void> {
   await db.query(
-    `INSERT INTO approval_requests (tenant_id, workflow_id, run_id, request_id, approvers, excluded, quorum, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+    `INSERT INTO approval_requests (tenant_id, workflow_id, run_id, request_id, approvers, excluded, quorum, expires_at, summary)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::jsonb)
      ON CONFLICT (workflow_id, request_id) DO NOTHING`,
     [request.tenantId, request.workflowId, request.runId, request.requestId, [...request.approvers],
-      JSON.stringify(request.excluded), request.quorum, request.expiresAt],
+      JSON.stringify(request.excluded), request.quorum, request.expiresAt, request.summary === undefined ? null : JSON.stringify(request.summary)],
   );
 }
 
@@ -74,4 +76,17 @@ export async function latestApprovalRequest(db: Queryable, workflowId: string): 
   const { rows } = await db.query<ApprovalRequestDbRow>(
     `SELECT ${columns} FROM approval_requests WHERE workflow_id = $1 ORDER BY created_at DESC, request_id LIMIT 1`, [workflowId]);
   return rows[0] ? toRow(rows[0]) : undefined;
+}
+
+/**
+ * The tenant's open, unexpired requests that `approver` is named in (the console inbox), newest
+ * first, each only when it is its workflow's latest request (a later one replaced it otherwise).
+ */
+export async function openApprovalRequestsFor(db: Queryable, tenantId: string, approver: string): Promise<Array<ApprovalRequestRow & { summary: unknown }>> {
+  const { rows } = await db.query<ApprovalRequestDbRow & { summary: unknown }>(
+    `SELECT ${columns}, summary FROM approval_requests r
+      WHERE tenant_id = $1 AND status = 'open' AND expires_at > now() AND $2 = ANY (approvers)
+        AND NOT EXISTS (SELECT 1 FROM approval_requests l WHERE l.workflow_id = r.workflow_id AND l.created_at > r.created_at)
+      ORDER BY created_at DESC LIMIT 200`, [tenantId, approver]);
+  return rows.map((r) => ({ ...toRow(r), summary: r.summary ?? null }));
 }

@@ -9,6 +9,8 @@ export interface ConsoleAccount {
   tenantId: string;
   email: string;
   role: ConsoleRole;
+  /** The Slack user id this account decides approvals as (migration 0018); absent: decides none. */
+  approverId?: string;
 }
 
 /** A signed-in session with its account and tenant. */
@@ -23,12 +25,12 @@ export class DuplicateAccountError extends Error {
   override readonly name = 'DuplicateAccountError';
 }
 
-export async function createAccount(db: Queryable, row: { tenantId: string; email: string; role: ConsoleRole; passwordHash: string; createdBy: string }): Promise<ConsoleAccount> {
+export async function createAccount(db: Queryable, row: { tenantId: string; email: string; role: ConsoleRole; passwordHash: string; createdBy: string; approverId?: string }): Promise<ConsoleAccount> {
   try {
     const { rows } = await db.query<{ id: string }>(
-      'INSERT INTO console_accounts (tenant_id, email, role, password_hash, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [row.tenantId, row.email.toLowerCase(), row.role, row.passwordHash, row.createdBy]);
-    return { id: rows[0]!.id, tenantId: row.tenantId, email: row.email.toLowerCase(), role: row.role };
+      'INSERT INTO console_accounts (tenant_id, email, role, password_hash, created_by, approver_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [row.tenantId, row.email.toLowerCase(), row.role, row.passwordHash, row.createdBy, row.approverId ?? null]);
+    return { id: rows[0]!.id, tenantId: row.tenantId, email: row.email.toLowerCase(), role: row.role, ...(row.approverId ? { approverId: row.approverId } : {}) };
   } catch (err) {
     if (isPgError(err, '23505')) throw new DuplicateAccountError(`an account for ${row.email} already exists`);
     throw err;
@@ -62,12 +64,12 @@ export async function createSession(db: Queryable, session: { id: string; accoun
 
 /** The unexpired session the cookie value names, with its account and tenant (one query). */
 export async function sessionById(db: Queryable, id: string): Promise<ConsoleSession | undefined> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; email: string; role: ConsoleRole; slug: string; expires_at: Date }>(
-    `SELECT a.id, a.tenant_id, a.email, a.role, t.slug, s.expires_at
+  const { rows } = await db.query<{ id: string; tenant_id: string; email: string; role: ConsoleRole; approver_id: string | null; slug: string; expires_at: Date }>(
+    `SELECT a.id, a.tenant_id, a.email, a.role, a.approver_id, t.slug, s.expires_at
        FROM console_sessions s JOIN console_accounts a ON a.id = s.account_id JOIN tenants t ON t.id = a.tenant_id
       WHERE s.id_hash = $1 AND s.expires_at > now()`, [tokenHash(id)]);
   const r = rows[0];
-  return r && { id: r.id, tenantId: r.tenant_id, email: r.email, role: r.role, tenantSlug: r.slug, expiresAt: r.expires_at };
+  return r && { id: r.id, tenantId: r.tenant_id, email: r.email, role: r.role, ...(r.approver_id ? { approverId: r.approver_id } : {}), tenantSlug: r.slug, expiresAt: r.expires_at };
 }
 
 export async function deleteSession(db: Queryable, id: string): Promise<void> {

@@ -80,7 +80,7 @@ export interface RevertInput {
   target: RevertTarget;
 }
 
-export type DecisionChannel = 'slack' | 'api' | 'temporal';
+export type DecisionChannel = 'slack' | 'api' | 'temporal' | 'console';
 
 /** The `decide` signal's argument. */
 export interface DecisionInput {

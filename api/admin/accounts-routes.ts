@@ -19,6 +19,8 @@ const accountSchema = z.object({
   /** Long enough that the sign-in limit (10 tries per 15 minutes) makes guessing hopeless. */
   password: z.string().min(12, 'at least 12 characters').max(1000),
   createdBy: z.string().min(1).max(200).default('admin-api'),
+  /** The Slack user id the account decides approvals as in the console inbox (policy approver groups list Slack ids). */
+  approverId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'approverId: a Slack user id (e.g. U0123ABCD)').optional(),
 });
 
 export function accountsRouter(deps: ApiDeps): Router {
@@ -29,9 +31,9 @@ export function accountsRouter(deps: ApiDeps): Router {
     const tenant = await tenantRowBySlug(deps, req.params.slug);
     const body = parseOr422(accountSchema, req.body ?? {}, 'invalid account');
     try {
-      const account = await createAccount(deps.pool, { tenantId: tenant.id, email: body.email, role: body.role, passwordHash: await hashPassword(body.password), createdBy: body.createdBy });
-      await appendAudit(deps.pool, { tenantId: tenant.id, type: 'console.account_created', outcome: 'ok', actor: body.createdBy, detail: { email: account.email, role: account.role } });
-      res.status(201).json({ account: { email: account.email, role: account.role, tenant: tenant.slug } });
+      const account = await createAccount(deps.pool, { tenantId: tenant.id, email: body.email, role: body.role, passwordHash: await hashPassword(body.password), createdBy: body.createdBy, ...(body.approverId ? { approverId: body.approverId } : {}) });
+      await appendAudit(deps.pool, { tenantId: tenant.id, type: 'console.account_created', outcome: 'ok', actor: body.createdBy, detail: { email: account.email, role: account.role, ...(account.approverId ? { approverId: account.approverId } : {}) } });
+      res.status(201).json({ account: { email: account.email, role: account.role, tenant: tenant.slug, ...(account.approverId ? { approverId: account.approverId } : {}) } });
     } catch (err) {
       if (err instanceof DuplicateAccountError) throw new HttpError(409, 'account_exists', err.message);
       throw err;
