@@ -20,6 +20,8 @@ import { codecRouter } from './codec/codec-routes';
 import { accountsRouter } from './admin/accounts-routes';
 import { consoleApiRouter } from './console/console-api-routes';
 import { consoleApprovalsRouter } from './console/console-approvals-routes';
+import { consoleRunsRouter } from './console/console-runs-routes';
+import { consoleAuditRouter } from './console/console-audit-routes';
 import { consoleConnectionsRouter } from './console/console-connections-routes';
 import { consolePolicyRouter } from './console/console-policy-routes';
 import { consoleAuthRouter } from './console/console-auth-routes';
@@ -50,6 +52,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(consoleConnectionsRouter(deps));
   app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use(consoleApprovalsRouter(deps));
+  app.use(consoleRunsRouter(deps));
+  app.use(consoleAuditRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(accountsRouter(deps));
   app.use(tenantsRouter(deps));

@@ -9,14 +9,22 @@ import { inboxPage } from './inbox-page';
 import { installReviewPage } from './install-review-page';
 import { loginPage } from './login-page';
 import { marketplacePage } from './marketplace-page';
+import { runsPage } from './runs-page';
+import { runPage } from './run-page';
+import { auditPage } from './audit-page';
 
-type Route = { name: 'login' } | { name: 'marketplace' } | { name: 'inbox' } | { name: 'review'; connectorId: string };
+type Route = { name: 'login' } | { name: 'marketplace' } | { name: 'inbox' } | { name: 'review'; connectorId: string }
+  | { name: 'runs' } | { name: 'run'; workflowId: string } | { name: 'audit' };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/marketplace';
   if (path === '/login') return { name: 'login' };
   const review = /^\/connectors\/([^/]+)\/review$/.exec(path);
   if (review) return { name: 'review', connectorId: decodeURIComponent(review[1]!) };
+  if (/^\/runs(\?.*)?$/.test(path)) return { name: 'runs' };
+  const run = /^\/runs\/([^/?]+)$/.exec(path);
+  if (run) return { name: 'run', workflowId: decodeURIComponent(run[1]!) };
+  if (path === '/audit') return { name: 'audit' };
   if (path === '/inbox') return { name: 'inbox' };
   return { name: 'marketplace' };
 }
@@ -30,7 +38,9 @@ function header(): HTMLElement {
   const account = session()?.account;
   const nav = el('nav', { attrs: { 'aria-label': 'Main' } },
     account ? el('a', { text: 'Marketplace', attrs: { href: '#/marketplace' } }) : null,
-    account ? el('a', { text: 'Inbox', attrs: { href: '#/inbox' } }) : null);
+    account ? el('a', { text: 'Inbox', attrs: { href: '#/inbox' } }) : null,
+    account ? el('a', { text: 'Runs', attrs: { href: '#/runs' } }) : null,
+    account ? el('a', { text: 'Audit trail', attrs: { href: '#/audit' } }) : null);
   const who = account
     ? el('div', { className: 'who' },
       el('span', { id: 'signed-in-as', text: `${account.email} · ${account.role} · ${account.tenant}` }),
@@ -55,6 +65,9 @@ async function render(): Promise<void> {
     if (route.name === 'login') page = loginPage(() => go('#/marketplace'));
     else if (route.name === 'review') page = await installReviewPage(route.connectorId);
     else if (route.name === 'inbox') page = await inboxPage();
+    else if (route.name === 'runs') page = await runsPage();
+    else if (route.name === 'run') page = await runPage(route.workflowId);
+    else if (route.name === 'audit') page = await auditPage();
     else page = await marketplacePage();
     if (mine !== renders) return;
     replaceChildren(main, page);
