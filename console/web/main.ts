@@ -9,16 +9,20 @@ import { inboxPage } from './inbox-page';
 import { installReviewPage } from './install-review-page';
 import { loginPage } from './login-page';
 import { marketplacePage } from './marketplace-page';
+import { connectionsPage } from './connections-page';
+import { policyPage } from './policy-page';
 import { runsPage } from './runs-page';
 import { runPage } from './run-page';
 import { auditPage } from './audit-page';
 
-type Route = { name: 'login' } | { name: 'marketplace' } | { name: 'inbox' } | { name: 'review'; connectorId: string }
+type Route = { name: 'connections' } | { name: 'policy' } | { name: 'login' } | { name: 'marketplace' } | { name: 'inbox' } | { name: 'review'; connectorId: string }
   | { name: 'runs' } | { name: 'run'; workflowId: string } | { name: 'audit' };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/marketplace';
   if (path === '/login') return { name: 'login' };
+  if (path === '/connections') return { name: 'connections' };
+  if (path === '/policy') return { name: 'policy' };
   const review = /^\/connectors\/([^/]+)\/review$/.exec(path);
   if (review) return { name: 'review', connectorId: decodeURIComponent(review[1]!) };
   if (/^\/runs(\?.*)?$/.test(path)) return { name: 'runs' };
@@ -38,6 +42,8 @@ function header(): HTMLElement {
   const account = session()?.account;
   const nav = el('nav', { attrs: { 'aria-label': 'Main' } },
     account ? el('a', { text: 'Marketplace', attrs: { href: '#/marketplace' } }) : null,
+    account ? el('a', { text: 'Connections', attrs: { href: '#/connections' } }) : null,
+    account ? el('a', { text: 'Policy', attrs: { href: '#/policy' } }) : null,
     account ? el('a', { text: 'Inbox', attrs: { href: '#/inbox' } }) : null,
     account ? el('a', { text: 'Runs', attrs: { href: '#/runs' } }) : null,
     account ? el('a', { text: 'Audit trail', attrs: { href: '#/audit' } }) : null);
@@ -64,6 +70,8 @@ async function render(): Promise<void> {
     let page: HTMLElement;
     if (route.name === 'login') page = loginPage(() => go('#/marketplace'));
     else if (route.name === 'review') page = await installReviewPage(route.connectorId);
+    else if (route.name === 'connections') page = await connectionsPage();
+    else if (route.name === 'policy') page = await policyPage();
     else if (route.name === 'inbox') page = await inboxPage();
     else if (route.name === 'runs') page = await runsPage();
     else if (route.name === 'run') page = await runPage(route.workflowId);
