@@ -74,8 +74,8 @@ export async function auditPage(): Promise<HTMLElement> {
     field('Type', type, 'e.g. approval.approved, or approval for every approval event'),
     field('Actor', actor),
     field('Connector', connector, 'e.g. servicenow'),
-    field('From', since),
-    field('To', until),
+    field('Since', since, 'your local time'),
+    field('Until', until, 'your local time'),
     el('div', { className: 'actions' }, el('button', { text: 'Search', attrs: { type: 'submit' } })));
   await search();
   return el('section', { attrs: { 'aria-labelledby': 'audit-title' } },

@@ -16,7 +16,7 @@ export function detailText(detail: Record<string, unknown>): string {
 }
 
 function timeline(events: AuditEventView[], truncated: boolean): HTMLElement {
-  return el('section', { className: 'card', attrs: { 'aria-labelledby': 'timeline-title' } },
+  return el('section', { className: 'card run-section', attrs: { 'aria-labelledby': 'timeline-title' } },
     el('h2', { id: 'timeline-title', text: 'Timeline' }),
     truncated ? el('p', { className: 'note', text: `Showing the first ${events.length} events; the run may have more.` }) : null,
     el('ol', { id: 'timeline', className: 'timeline' }, ...events.map((e) => el('li', { attrs: { 'data-event-type': e.type } },
@@ -29,7 +29,7 @@ function timeline(events: AuditEventView[], truncated: boolean): HTMLElement {
 
 function changes(detail: RunDetail): HTMLElement {
   const proposed = detail.proposed;
-  return el('section', { className: 'card', attrs: { 'aria-labelledby': 'changes-title' } },
+  return el('section', { className: 'card run-section', attrs: { 'aria-labelledby': 'changes-title' } },
     el('h2', { id: 'changes-title', text: 'Changes' }),
     proposed
       ? el('div', {}, el('h3', { text: 'Proposed actions' }),
@@ -43,19 +43,19 @@ function changes(detail: RunDetail): HTMLElement {
         el('tbody', {}, ...detail.changes.map((c) => el('tr', { attrs: { 'data-field': c.field, 'data-status': c.status } },
           el('td', { attrs: { 'data-label': 'Action' } }, el('code', { text: c.action })),
           el('td', { attrs: { 'data-label': 'Field' } }, el('code', { text: c.field })),
-          el('td', { className: 'before', attrs: { 'data-label': 'Prior value' }, text: c.before ?? '(empty)' }),
-          el('td', { className: 'after', attrs: { 'data-label': 'New value' }, text: c.after ?? '(empty)' }),
+          el('td', { className: 'before', attrs: { 'data-label': 'Prior value' }, text: c.before ? c.before : '(empty)' }),
+          el('td', { className: 'after', attrs: { 'data-label': 'New value' }, text: c.after ? c.after : '(empty)' }),
           el('td', { attrs: { 'data-label': 'Outcome' } }, el('span', { className: 'badge', text: statusLabel(c.status) }))))))));
 }
 
 function approvers(detail: RunDetail): HTMLElement {
   const a = detail.approval;
   if (!a) {
-    return el('section', { className: 'card', attrs: { 'aria-labelledby': 'approvers-title' } },
+    return el('section', { className: 'card run-section', attrs: { 'aria-labelledby': 'approvers-title' } },
       el('h2', { id: 'approvers-title', text: 'Approvers' }), el('p', { text: 'No approval was requested in this run.' }));
   }
   const decision = a.decision;
-  return el('section', { className: 'card', attrs: { 'aria-labelledby': 'approvers-title' } },
+  return el('section', { className: 'card run-section', attrs: { 'aria-labelledby': 'approvers-title' } },
     el('h2', { id: 'approvers-title', text: 'Approvers' }),
     el('dl', { id: 'approval', className: 'facts' },
       el('dt', { text: 'Request' }), el('dd', { text: `${statusLabel(a.status)} · quorum ${a.quorum}` }),
@@ -79,6 +79,7 @@ export async function runPage(workflowId: string): Promise<HTMLElement> {
       el('dd', {}, detail.temporalUiUrl
         ? el('a', { id: 'temporal-link', text: 'Open in the Temporal UI', attrs: { href: detail.temporalUiUrl, target: '_blank', rel: 'noopener noreferrer' } })
         : el('span', { text: 'The Temporal UI address is not configured.' }))),
-    el('div', { className: 'two-col' }, changes(detail), approvers(detail)),
+    approvers(detail),
+    changes(detail),
     timeline(detail.events, detail.truncated));
 }

@@ -1,0 +1,133 @@
+/**
+ * The console's Runs and Audit trail pages in a real browser (Debian's Chromium) against the
+ * running stack: after a triage run approved in Slack, a viewer signs in, finds the run by its
+ * incident number, opens it and reads the change written with the value it replaced, who approved
+ * and the link to the Temporal UI; then searches the audit trail by type and sees the chain
+ * verified. Screenshots go to test-artifacts/console/ (git-ignored).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { approvedTriageRun } from '../support/approved-run';
+import { browserSkipReason, launchChromium } from '../support/browser';
+import { approvers } from '../support/harness';
+import { useTimeSkippingHarness } from '../support/harness-suite';
+
+const skip = browserSkipReason();
+const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
+
+/** Collects what would show a broken page: script errors and CSP violations. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
+  });
+  return problems;
+}
+
+describe('console runs and audit trail in a browser', { skip, concurrency: false }, () => {
+  const suite = useTimeSkippingHarness();
+  let browser: Browser;
+  let origin: string;
+  let run: { incident: { sys_id: string; number: string }; workflowId: string };
+  const viewer = { email: 'rita.runs@example.com', password: 'runs are read by viewers too' };
+
+  before(async () => {
+    process.env['GATEHOUSE_TEMPORAL_UI_URL'] = 'http://127.0.0.1:8233';
+    mkdirSync(artifacts, { recursive: true });
+    origin = new URL(suite.h.webhookUrl).origin;
+    const created = await suite.h.admin('POST', `/admin/tenants/${suite.h.tenant.slug}/accounts`, { ...viewer, role: 'viewer', createdBy: 'console-runs-browser-test' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    run = await approvedTriageRun(suite.h);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  const signedIn = async (): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${origin}/console/#/login`);
+    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
+    await page.getByLabel('Email').fill(viewer.email);
+    await page.getByLabel('Password').fill(viewer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#listings').waitFor();
+    return { context, page, problems };
+  };
+
+  it('finds a run by its incident number, opens it and shows the applied change with its prior value', async () => {
+    const { context, page, problems } = await signedIn();
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+      await page.locator('#runs, #runs-empty').first().waitFor();
+      await page.screenshot({ path: path.join(artifacts, 'runs.png'), fullPage: true });
+      await page.getByLabel('Incident').fill(run.incident.number);
+      await page.getByLabel('Status').selectOption('completed');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      const row = page.locator(`#runs tbody tr[data-workflow-id="${run.workflowId}"]`);
+      await row.waitFor();
+      assert.equal(await page.locator('#runs tbody tr').count(), 1);
+      assert.match(await row.innerText(), /completed/);
+      assert.match(new URL(page.url()).hash, /^#\/runs\?/, 'the filters are kept in the address');
+
+      await row.getByRole('link', { name: run.incident.number }).click();
+      await page.locator('#changes').waitFor();
+      assert.equal(new URL(page.url()).hash, `#/runs/${encodeURIComponent(run.workflowId)}`);
+      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), new RegExp(run.incident.number));
+      assert.equal(await page.locator('#run-status').innerText(), 'completed');
+      const change = page.locator('#changes tbody tr[data-field="assignment_group"]');
+      assert.equal(await change.getAttribute('data-status'), 'applied');
+      assert.equal(await change.locator('td.after').innerText(), suite.h.networkGroupId);
+      const prior = await change.locator('td.before').innerText();
+      assert.notEqual(prior, suite.h.networkGroupId, 'the prior value is the one the change replaced');
+      assert.match(await page.locator('#decision').innerText(), new RegExp(`Approved by .*${approvers.alice}`));
+      assert.ok(await page.locator('#timeline li[data-event-type="action.write"]').count() > 0);
+      assert.ok(await page.locator('#timeline li[data-event-type="run.completed"]').count() > 0);
+      const link = await page.locator('#temporal-link').getAttribute('href');
+      assert.match(link ?? '', new RegExp(`^http://127\\.0\\.0\\.1:8233/namespaces/[^/]+/workflows/`));
+      await page.screenshot({ path: path.join(artifacts, 'run.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('searches the audit trail by type and shows the chain verified with when', async () => {
+    const { context, page, problems } = await signedIn();
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit trail' }).click();
+      await page.locator('#audit-results, #audit-empty').first().waitFor();
+      await page.locator('#verification').waitFor();
+      assert.equal(await page.locator('#verification').getAttribute('data-ok'), 'true');
+      assert.match(await page.locator('#verification').innerText(), /verified: \d+ events? intact, last verified /);
+      await page.getByLabel('Type').fill('approval.approved');
+      await page.getByRole('button', { name: 'Search' }).click();
+      // The unfiltered list shown first has other types; the search leaves only approvals.
+      const others = page.locator('#audit-results tbody tr:not([data-event-type="approval.approved"])');
+      for (const deadline = Date.now() + 10_000; await others.count() > 0;) {
+        if (Date.now() > deadline) throw new Error('the search by type never narrowed the results');
+        await page.waitForTimeout(50);
+      }
+      assert.ok(await page.locator('#audit-results tbody tr[data-event-type="approval.approved"]').count() > 0);
+      const row = page.locator('#audit-results tbody tr').first();
+      assert.match(await row.innerText(), new RegExp(approvers.alice));
+      assert.equal(await row.getByRole('link', { name: run.workflowId }).count(), 1, 'the event links to its run');
+      await page.screenshot({ path: path.join(artifacts, 'audit.png'), fullPage: true });
+
+      // A bad time range is refused with the server's reason on the page.
+      await page.getByLabel('Since').fill('2030-01-02T00:00');
+      await page.getByLabel('Until').fill('2030-01-01T00:00');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('alert').filter({ hasText: /since must not be after until/ }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
