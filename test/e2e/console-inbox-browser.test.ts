@@ -23,7 +23,7 @@ const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
 async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
   for (let i = 0; i < maxPresses; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
   }
   throw new Error(`Tab never reached ${selector}`);
 }
@@ -94,12 +94,12 @@ describe('approvals inbox in a browser', { skip, concurrency: false }, () => {
       assert.equal(before.category, 'inquiry');
       await page.locator('#main').focus();
       await tabTo(page, `article.approval[data-workflow-id="${workflowId}"] button:not(.danger)`);
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Approve');
+      assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Approve');
       await page.keyboard.press('Enter');
       const status = page.locator('#inbox-status');
       await status.filter({ hasText: new RegExp(`Approved: triage of ${incident.number}`) }).waitFor();
       assert.equal(await status.getAttribute('aria-live'), 'polite');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'inbox-status', 'focus moves to the confirmation');
+      assert.equal(await page.evaluate('document.activeElement?.id'), 'inbox-status', 'focus moves to the confirmation');
       assert.equal(await card.count(), 0, 'the decided request leaves the list');
       await page.screenshot({ path: path.join(artifacts, 'inbox-approved.png'), fullPage: true });
 
