@@ -9,6 +9,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sessionById, type ConsoleRole, type ConsoleSession } from '../../db/console-accounts-repo';
 import type { Queryable } from '../../db/queryable';
 import { HttpError } from '../http-error';
+import { cookieValue } from '../cookies';
 
 export const SESSION_COOKIE = 'gatehouse_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -34,11 +35,7 @@ export function clearSessionCookie(res: Response): void {
 
 /** The session id the browser sent, from the Cookie header. */
 export function sessionIdOf(req: Request): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+  return cookieValue(req, SESSION_COOKIE);
 }
 
 /** The signed-in session of a request that went through {@link requireConsoleSession}. */

@@ -4,6 +4,7 @@
  * sub-requests), limited to /oauth/ and to the flow's lifetime; Secure whenever the public URL is https.
  */
 import type { Request, Response } from 'express';
+import { cookieValue } from '../cookies';
 
 export const BINDING_COOKIE = 'gatehouse_oauth_binding';
 
@@ -20,9 +21,5 @@ export function clearBindingCookie(res: Response): void {
 
 /** The binding this browser holds, read from the Cookie header (no cookie parser needed for one value). */
 export function bindingOf(req: Request): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === BINDING_COOKIE) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+  return cookieValue(req, BINDING_COOKIE);
 }

@@ -10,29 +10,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { useTimeSkippingHarness } from '../support/harness-suite';
-import type { Harness } from '../support/harness';
+import { consoleArtifacts, createConsoleAccount, watchedPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
-const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
+const artifacts = consoleArtifacts;
 
-/** A console account in the harness's tenant, created with the operator's admin API. */
-async function createConsoleAccount(h: Harness, account: { email: string; password: string; role: 'admin' | 'approver' | 'viewer' }): Promise<void> {
-  const res = await h.admin('POST', `/admin/tenants/${h.tenant.slug}/accounts`, { ...account, createdBy: 'console-browser-test' });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-}
 
-/** Collects what would show a broken page: script errors and CSP violations. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
-  });
-  return problems;
-}
 
 describe('admin console in a browser', { skip, concurrency: false }, () => {
   const suite = useTimeSkippingHarness();
@@ -52,11 +38,7 @@ describe('admin console in a browser', { skip, concurrency: false }, () => {
     await browser?.close();
   });
 
-  const newPage = async (viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    return { context, page, problems: watch(page) };
-  };
+  const newPage = (viewport?: { width: number; height: number }) => watchedPage(browser, viewport);
 
   it('sends a signed-out visitor to the sign-in page, under the strict CSP', async () => {
     const { context, page, problems } = await newPage();

@@ -15,9 +15,10 @@ import type { TriageResult } from '../../triage/types';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
+import { consoleArtifacts } from '../support/console-browser';
 
 const skip = browserSkipReason();
-const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
+const artifacts = consoleArtifacts;
 
 /** Presses Tab until the focused element matches `selector` (no mouse, no programmatic focus). */
 async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {

@@ -11,22 +11,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { upsertPendingInstall, updateInstall } from '../../db/installs-repo';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { useTimeSkippingHarness } from '../support/harness-suite';
+import { consoleArtifacts, watchedPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
-const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
+const artifacts = consoleArtifacts;
 
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
-  });
-  return problems;
-}
 
 describe('console policy and connections in a browser', { skip, concurrency: false }, () => {
   const suite = useTimeSkippingHarness();
@@ -52,11 +45,7 @@ describe('console policy and connections in a browser', { skip, concurrency: fal
     await browser?.close();
   });
 
-  const newPage = async (viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    return { context, page, problems: watch(page) };
-  };
+  const newPage = (viewport?: { width: number; height: number }) => watchedPage(browser, viewport);
 
   const signIn = async (page: Page, who: { email: string; password: string }) => {
     await page.goto(`${origin}/console/#/login`);

@@ -14,19 +14,11 @@ import { approvedTriageRun } from '../support/approved-run';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
+import { consoleArtifacts, watchPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
-const artifacts = path.resolve(__dirname, '../../test-artifacts/console');
+const artifacts = consoleArtifacts;
 
-/** Collects what would show a broken page: script errors and CSP violations. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
-  });
-  return problems;
-}
 
 describe('console runs and audit trail in a browser', { skip, concurrency: false }, () => {
   const suite = useTimeSkippingHarness();
@@ -51,7 +43,7 @@ describe('console runs and audit trail in a browser', { skip, concurrency: false
   const signedIn = async (): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const problems = watch(page);
+    const problems = watchPage(page);
     await page.goto(`${origin}/console/#/login`);
     await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
     await page.getByLabel('Email').fill(viewer.email);
