@@ -54,6 +54,12 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function requireConsoleSession(db: Queryable): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Each console router guards its own paths; the first guard a request passes has already
+    // loaded the session and checked the CSRF token, so the others do not query again.
+    if (res.locals['consoleSession']) {
+      next();
+      return;
+    }
     void (async () => {
       const sessionId = sessionIdOf(req);
       const session = sessionId ? await sessionById(db, sessionId) : undefined;
