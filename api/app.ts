@@ -21,6 +21,7 @@ import { accountsRouter } from './admin/accounts-routes';
 import { consoleApiRouter } from './console/console-api-routes';
 import { consoleApprovalsRouter } from './console/console-approvals-routes';
 import { consoleRunsRouter } from './console/console-runs-routes';
+import { consoleRevertRouter } from './console/console-revert-routes';
 import { consoleAuditRouter } from './console/console-audit-routes';
 import { consoleConnectionsRouter } from './console/console-connections-routes';
 import { consolePolicyRouter } from './console/console-policy-routes';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use(consoleApprovalsRouter(deps));
   app.use(consoleRunsRouter(deps));
+  app.use(consoleRevertRouter(deps));
   app.use(consoleAuditRouter(deps));
   app.use('/admin', requireAdminToken(deps.adminToken));
   app.use(accountsRouter(deps));
