@@ -1,6 +1,7 @@
 /**
  * The console's Audit trail page, for the signed-in account's tenant only: a search over the
- * tenant's audit events by type, actor, connector and time, and the tenant's hash-chain
+ * tenant's audit events by type, actor, connector and time (newest first, a page at a time: `next`
+ * is the cursor for the older events after the page), and the tenant's hash-chain
  * verification. Verification walks the whole chain, so it runs in the background at most once a
  * minute per tenant and its result is kept in this process with the time it was computed: a
  * request is answered from that result when there is one (starting a refresh when it is older
@@ -9,10 +10,11 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { verifyAuditChain, type AuditChainVerification } from '../../db/audit-chain';
-import { searchAudit } from '../../db/console-runs-repo';
+import { AUDIT_PAGE_MAX, isAuditEventId, PAGE_DEFAULT, searchAuditPage } from '../../db/console-runs-repo';
 import type { ApiDeps } from '../deps';
 import { parseOr422 } from '../parse-request';
 import { consoleSessionOf, requireConsoleSession } from './console-session';
+import { cursorParam, encodeCursor, pageLimitParam } from './page-cursor';
 
 /** The session check, unless a router mounted before this one already loaded the session. */
 const signedIn = (deps: ApiDeps): RequestHandler => {
@@ -39,7 +41,8 @@ const auditQuerySchema = z.object({
   connector: z.preprocess(blankToUndefined, z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a connector id such as servicenow').optional()),
   since: instant,
   until: instant,
-  limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1000).optional()),
+  limit: pageLimitParam(AUDIT_PAGE_MAX),
+  before: cursorParam(z.object({ id: z.string().refine(isAuditEventId) }).strict()),
 }).refine((q) => !q.since || !q.until || q.since.getTime() <= q.until.getTime(), { message: 'since must not be after until', path: ['since'] });
 
 interface CachedVerification {
@@ -74,8 +77,9 @@ export function consoleAuditRouter(deps: ApiDeps): Router {
   router.get('/console/api/audit', async (req, res) => {
     const { tenantId } = consoleSessionOf(res);
     const query = parseOr422(auditQuerySchema, req.query, 'invalid audit search');
-    const events = await searchAudit(deps.pool, { tenantId, ...query });
-    res.json({ events, limit: query.limit ?? 200 });
+    const { before, ...search } = query;
+    const page = await searchAuditPage(deps.pool, { tenantId, ...search, beforeId: before?.id });
+    res.json({ events: page.events, limit: query.limit ?? PAGE_DEFAULT, next: page.next ? encodeCursor({ id: page.next }) : null });
   });
 
   router.get('/console/api/audit/verification', async (_req, res) => {

@@ -1,6 +1,6 @@
 /**
  * The console's Runs pages, for the signed-in account's tenant only: the tenant's runs from its
- * audit trail (filter by latest status and incident), and one run with its timeline of audit
+ * audit trail (filter by latest status and incident; a page at a time, by cursor), and one run with its timeline of audit
  * events, the proposed actions, the changes written with the values they replaced, and who could
  * and did approve. Read from PostgreSQL only: no Temporal call on these requests (a run of another
  * tenant, or none, is a 404). The Temporal UI link is built only when GATEHOUSE_TEMPORAL_UI_URL is set.
@@ -9,12 +9,13 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { latestApprovalRequest } from '../../db/approval-requests-repo';
 import { listAudit } from '../../db/audit-repo';
-import { listRuns } from '../../db/console-runs-repo';
+import { listRuns, listRunsPage, RUNS_PAGE_MAX, type RunKey } from '../../db/console-runs-repo';
 import { listWrites } from '../../db/write-log-repo';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { consoleSessionOf, requireConsoleSession } from './console-session';
+import { cursorParam, encodeCursor, pageLimitParam } from './page-cursor';
 
 /** The session check, unless a router mounted before this one already loaded the session. */
 const signedIn = (deps: ApiDeps): RequestHandler => {
@@ -22,9 +23,19 @@ const signedIn = (deps: ApiDeps): RequestHandler => {
   return (req, res, next) => (res.locals['consoleSession'] ? next() : check(req, res, next));
 };
 
+/** A run's place in the list, as its cursor carries it: the exact last-update text the list gave, and the run id. */
+const runKeySchema: z.ZodType<RunKey> = z.object({
+  updatedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+    // A real instant (no 31 February), so PostgreSQL never gets a time it refuses.
+    .refine((v) => { const d = new Date(`${v.slice(0, 23)}Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 23) === v.slice(0, 23); }),
+  workflowId: z.string().min(1).max(500),
+}).strict();
+
 const runsQuerySchema = z.object({
   status: z.string().trim().regex(/^[a-z_]{1,40}$/, 'a run status such as completed or awaiting_approval').optional().or(z.literal('').transform(() => undefined)),
   incident: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
+  limit: pageLimitParam(RUNS_PAGE_MAX),
+  before: cursorParam(runKeySchema),
 });
 
 /** Events a run page shows at most (the admin API's run audit reads as many). */
@@ -55,8 +66,8 @@ export function consoleRunsRouter(deps: ApiDeps): Router {
   router.get('/console/api/runs', async (req, res) => {
     const { tenantId } = consoleSessionOf(res);
     const query = parseOr422(runsQuerySchema, req.query, 'invalid runs query');
-    const runs = await listRuns(deps.pool, { tenantId, status: query.status, incident: query.incident });
-    res.json({ runs });
+    const page = await listRunsPage(deps.pool, { tenantId, status: query.status, incident: query.incident, limit: query.limit, after: query.before });
+    res.json({ runs: page.runs, next: page.next ? encodeCursor(page.next) : null });
   });
 
   router.get('/console/api/runs/:workflowId', async (req, res) => {
