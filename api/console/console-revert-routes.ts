@@ -67,14 +67,20 @@ export function consoleRevertRouter(deps: ApiDeps): Router {
 
   router.get(path, async (req, res) => {
     const { tenantId, workflowId, tenantSlug } = await ownRun(deps, req, res);
-    const writes = await listWrites(deps.pool, { tenantId, workflowId });
+    const parts = parseRunWorkflowId(workflowId);
+    // Only a triage run is reverted (a revert is undone by triaging again): nothing to offer otherwise.
+    if (parts?.kind !== 'triage') {
+      const view: RevertView = { runId: null, restores: [], revert: null, reasonLength: { min: revertReasonMinLength, max: revertReasonMaxLength } };
+      res.json(view);
+      return;
+    }
+    const [writes, revert] = await Promise.all([
+      listWrites(deps.pool, { tenantId, workflowId }),
+      latestRevertOf(deps.pool, { tenantId, revertWorkflowId: revertWorkflowId(tenantSlug, parts.sysId), triageWorkflowId: workflowId }),
+    ]);
     const runId = writes[writes.length - 1]?.runId ?? null;
     const restores = revertibleWrites(writes.filter((w) => w.runId === runId))
       .map((w) => ({ action: w.action, field: w.field, from: w.afterValue, to: w.beforeValue }));
-    const parts = parseRunWorkflowId(workflowId);
-    const revert = parts?.kind === 'triage'
-      ? await latestRevertOf(deps.pool, { tenantId, revertWorkflowId: revertWorkflowId(tenantSlug, parts.sysId), triageWorkflowId: workflowId })
-      : undefined;
     const view: RevertView = { runId, restores, revert: revert ?? null, reasonLength: { min: revertReasonMinLength, max: revertReasonMaxLength } };
     res.json(view);
   });

@@ -1,10 +1,12 @@
 /**
  * `#/runs/:workflowId`: one run — its timeline of audit events, the actions it proposed, the
  * changes it wrote with the values they replaced, who could and did approve, and the run in the
- * Temporal UI when the server knows where that is.
+ * Temporal UI when the server knows where that is; and, for a completed run, its revert (asked for
+ * by an admin, approved like any write).
  */
 import { api } from './api';
 import { el } from './dom';
+import { revertPanel } from './revert-panel';
 import { statusLabel, timeText, type AuditEventView, type RunDetail } from './runs-types';
 
 const NONE = '—';
@@ -67,6 +69,7 @@ function approvers(detail: RunDetail): HTMLElement {
 
 export async function runPage(workflowId: string): Promise<HTMLElement> {
   const detail = await api.get<RunDetail>(`/console/api/runs/${encodeURIComponent(workflowId)}`);
+  const revert = await revertPanel(detail);
   return el('section', { attrs: { 'aria-labelledby': 'run-title' } },
     el('p', {}, el('a', { text: '← All runs', attrs: { href: '#/runs' } })),
     el('h1', { id: 'run-title', text: `Run for ${detail.incident ?? 'an unknown incident'}` }),
@@ -79,6 +82,7 @@ export async function runPage(workflowId: string): Promise<HTMLElement> {
       el('dd', {}, detail.temporalUiUrl
         ? el('a', { id: 'temporal-link', text: 'Open in the Temporal UI', attrs: { href: detail.temporalUiUrl, target: '_blank', rel: 'noopener noreferrer' } })
         : el('span', { text: 'The Temporal UI address is not configured.' }))),
+    revert,
     approvers(detail),
     changes(detail),
     timeline(detail.events, detail.truncated));
