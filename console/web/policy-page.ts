@@ -1,122 +1,136 @@
 /**
- * The policy page: the document in force, editable as JSON, and its revisions. Validate and
- * Simulate send the draft to the server, which checks it with the same schema as saving; each
- * problem is listed next to the editor under the field's path (choosing one selects that field in
- * the editor), and a simulation shows every connector action whose decision the draft changes.
- * Only an admin can save; saving stores a new revision.
+ * The policy page: the document in force as a form (policy-form.ts), or as JSON for those who
+ * prefer it ("Edit as JSON"; switching keeps the draft), and its revisions. Validate and Simulate
+ * send the draft to the server, which checks it with the same schema as saving; each problem is
+ * shown at its field (in the form) or listed by the field's path next to the editor (JSON), and a
+ * simulation shows every connector action whose decision the draft changes. Only an admin can
+ * save; saving stores a new revision. Everybody else sees the form read-only.
  */
-import { ApiError, session } from './api';
-import { el, messageRegion, replaceChildren, uniqueId } from './dom';
+import { ApiError } from './api';
+import { el, messageRegion, replaceChildren } from './dom';
+import { send, type PolicyView, type Simulation } from './policy-api';
+import type { PolicyDraft } from './policy-draft';
+import { policyForm, type PolicyForm } from './policy-form';
+import type { ConnectorActions } from './policy-form-overrides';
+import type { Issue } from './policy-issue-paths';
+import { jsonView } from './policy-json-view';
+import { simulationTable } from './policy-simulation';
 
-interface Issue { path: string; message: string }
-interface Verdict { decision: string; rule: string; reason: string; group?: string; quorum?: number }
-interface SimulatedAction { actionId: string; draft: Verdict; inForce?: Verdict; changed: boolean }
-interface Simulation { connectors: Array<{ connectorId: string; actions: SimulatedAction[] }>; changed: number }
-interface PolicyView {
-  revision: number;
-  isDefault: boolean;
-  policy: unknown;
-  revisions: Array<{ revision: number; createdBy: string | null; createdAt: string }>;
-  canSave: boolean;
-}
+type ViewName = 'form' | 'json';
+/** The view last chosen, so someone who edits JSON is not sent back to the form on every visit. */
+const viewKey = 'gatehouse.console.policy-view';
 
-/** Like api.ts's request, but a 422 answers its `issues` instead of throwing them away. */
-async function send<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ ok: true; body: T } | { ok: false; issues: Issue[]; message: string }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const csrf = session()?.csrfToken;
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  let response: Response;
+function rememberedView(): ViewName {
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return window.localStorage.getItem(viewKey) === 'json' ? 'json' : 'form';
   } catch {
-    throw new ApiError(0, 'network_error', 'The server could not be reached. Check the connection and try again.');
+    return 'form';
   }
-  const parsed = await response.json().catch(() => undefined) as { issues?: Issue[]; error?: { code?: string; message?: string } } | undefined;
-  if (response.ok) return { ok: true, body: parsed as T };
-  if (response.status === 422 && Array.isArray(parsed?.issues)) return { ok: false, issues: parsed.issues, message: parsed.error?.message ?? 'The policy is not valid.' };
-  throw new ApiError(response.status, parsed?.error?.code ?? `http_${response.status}`, parsed?.error?.message ?? `The server answered ${response.status}.`);
 }
 
-/** Where the field at `path` (e.g. `tiers.high.quorum`) is named in the JSON text, for selecting it. */
-export function locate(text: string, path: string): { start: number; end: number } | undefined {
-  let from = 0;
-  let found: { start: number; end: number } | undefined;
-  for (const key of path.split('.').filter(Boolean)) {
-    if (/^\d+$/.test(key)) continue;
-    const at = text.indexOf(JSON.stringify(key), from);
-    if (at < 0) return found;
-    found = { start: at, end: at + JSON.stringify(key).length };
-    from = found.end;
+function rememberView(view: ViewName): void {
+  try {
+    window.localStorage.setItem(viewKey, view);
+  } catch {
+    // Storage refused (private mode): the form is shown next time, which is the default anyway.
   }
-  return found;
 }
 
-function verdictText(v: Verdict | undefined): string {
-  if (!v) return 'not simulated';
-  if (v.decision === 'allow') return 'Allowed';
-  if (v.decision === 'blocked') return 'Blocked';
-  return `Needs approval${v.group ? ` by ${v.group}` : ''}${v.quorum ? ` (quorum ${v.quorum})` : ''}`;
+/** The connectors' action ids, from a simulation of the policy in force (none if it fails). */
+async function loadCatalogue(): Promise<ConnectorActions[]> {
+  try {
+    const answer = await send<Simulation>('POST', '/console/api/policy/simulate', {});
+    return answer.ok ? answer.body.connectors.map((c) => ({ connectorId: c.connectorId, actionIds: c.actions.map((a) => a.actionId) })) : [];
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) throw err;
+    return [];
+  }
 }
 
-function simulationTable(sim: Simulation): HTMLElement {
-  const rows = sim.connectors.flatMap((c) => c.actions.map((a) => ({ connectorId: c.connectorId, a })))
-    .sort((x, y) => Number(y.a.changed) - Number(x.a.changed));
-  return el('div', { className: 'table-wrap' },
-    el('table', { id: 'policy-simulation', className: 'data' },
-      el('caption', { text: sim.changed ? `${sim.changed} decision${sim.changed === 1 ? '' : 's'} would change under this draft` : 'No decision would change under this draft' }),
-      el('thead', {}, el('tr', {}, ...['Action', 'In force', 'Draft', 'Rule'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-      el('tbody', {}, ...rows.map(({ a }) => el('tr', { attrs: { 'data-action-id': a.actionId, 'data-changed': String(a.changed) } },
-        el('td', { attrs: { 'data-label': 'Action' } }, el('code', { text: a.actionId }), a.changed ? el('span', { className: 'badge changed', text: 'changes' }) : null),
-        el('td', { attrs: { 'data-label': 'In force' } }, el('span', { className: `badge decision-${a.inForce?.decision ?? 'none'}`, text: verdictText(a.inForce) })),
-        el('td', { attrs: { 'data-label': 'Draft', 'data-decision': a.draft.decision } }, el('span', { className: `badge decision-${a.draft.decision}`, text: verdictText(a.draft) })),
-        el('td', { attrs: { 'data-label': 'Rule' } }, el('span', { className: 'rule', text: `${a.draft.rule}: ${a.draft.reason}` })))))));
-}
+const problems = (n: number): string => `${n} problem${n === 1 ? '' : 's'}`;
 
 export async function policyPage(): Promise<HTMLElement> {
-  const loaded = await send<PolicyView>('GET', '/console/api/policy');
+  const [loaded, catalogue] = await Promise.all([send<PolicyView>('GET', '/console/api/policy'), loadCatalogue()]);
   if (!loaded.ok) throw new Error(loaded.message);
   const view = loaded.body;
-  const editorId = uniqueId('policy-editor');
-  const issuesId = 'policy-issues';
-  const editor = el('textarea', {
-    id: editorId, className: 'policy-editor',
-    attrs: { rows: '24', spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': `${issuesId} policy-editor-hint` },
-  });
-  editor.value = JSON.stringify(view.policy, null, 2);
-  const issues = el('ul', { id: issuesId, className: 'issues', attrs: { 'aria-live': 'polite', 'aria-label': 'Problems in the draft' } });
+
+  const json = jsonView();
+  let form: PolicyForm = policyForm(view.policy, catalogue, view.canSave);
+  let current: ViewName = rememberedView();
+  const formPanel = el('div', { id: 'policy-form-panel' }, form.element);
+  const jsonPanel = el('div', { id: 'policy-json-panel' }, json.element);
+  const jsonProblems = el('div', { className: 'policy-json-problems' }, el('h2', { id: 'policy-issues-title', text: 'Problems' }), json.issues);
   const status = messageRegion('status');
   const alert = messageRegion('alert');
   const results = el('div', { id: 'policy-simulation-result' });
 
-  const showIssues = (list: Issue[]): void => {
-    editor.setAttribute('aria-invalid', list.length ? 'true' : 'false');
-    replaceChildren(issues, ...list.map((issue) => el('li', { attrs: { 'data-path': issue.path } },
-      el('button', {
-        className: 'link', text: issue.path || '(the whole document)', attrs: { type: 'button', title: 'Select this field in the editor' },
-        on: {
-          click: () => {
-            const at = locate(editor.value, issue.path);
-            editor.focus();
-            if (at) editor.setSelectionRange(at.start, at.end);
-          },
-        },
-      }),
-      el('span', { className: 'issue-message', text: `: ${issue.message}` }))));
+  const formButton = el('button', { text: 'Form', className: 'secondary-light', attrs: { type: 'button' } });
+  const jsonButton = el('button', { text: 'Edit as JSON', className: 'secondary-light', attrs: { type: 'button' } });
+  const show = (next: ViewName) => {
+    current = next;
+    formPanel.hidden = next !== 'form';
+    jsonPanel.hidden = next !== 'json';
+    jsonProblems.hidden = next !== 'json';
+    formButton.setAttribute('aria-pressed', String(next === 'form'));
+    jsonButton.setAttribute('aria-pressed', String(next === 'json'));
+    rememberView(next);
   };
+  if (current === 'json') json.setDocument(view.policy);
+  show(current);
 
-  /** The draft as a value, or undefined after showing where the JSON itself is broken. */
-  const draft = (): unknown => {
-    try {
-      return JSON.parse(editor.value);
-    } catch (err) {
-      showIssues([{ path: '', message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }]);
+  formButton.addEventListener('click', () => {
+    if (current === 'form') return;
+    alert.textContent = '';
+    const parsed = json.parse();
+    if (!parsed.ok) {
       status.textContent = '';
-      return undefined;
+      alert.textContent = `The JSON does not parse (${parsed.error}), so it cannot be shown as a form: fix it here first.`;
+      return;
     }
+    form = policyForm(parsed.value, catalogue, view.canSave);
+    replaceChildren(formPanel, form.element);
+    json.showIssues([]);
+    show('form');
+    status.textContent = 'Showing the draft as a form.';
+  });
+  jsonButton.addEventListener('click', () => {
+    if (current === 'json') return;
+    alert.textContent = '';
+    const read = form.read();
+    if (!read) {
+      status.textContent = 'Fix the problems in the form before editing it as JSON.';
+      return;
+    }
+    json.setDocument(read.document);
+    json.showIssues([]);
+    show('json');
+    status.textContent = 'Showing the draft as JSON.';
+  });
+
+  /** The draft to send, or undefined after showing what is wrong with it locally. */
+  const draft = (): { value: unknown; formDraft?: PolicyDraft } | undefined => {
+    if (current === 'form') {
+      const read = form.read();
+      if (!read) {
+        status.textContent = 'The form has problems: see the messages next to the fields.';
+        return undefined;
+      }
+      return { value: read.document, formDraft: read.draft };
+    }
+    const parsed = json.parse();
+    if (parsed.ok) return { value: parsed.value };
+    json.showIssues([{ path: '', message: `not valid JSON: ${parsed.error}` }]);
+    status.textContent = '';
+    return undefined;
   };
 
-  const buttons: HTMLButtonElement[] = [];
+  const showIssues = (sent: { formDraft?: PolicyDraft }, list: Issue[]): void => {
+    if (sent.formDraft) form.showIssues(list, sent.formDraft);
+    else json.showIssues(list);
+  };
+  const where = (sent: { formDraft?: PolicyDraft }) => (sent.formDraft ? 'see the messages next to the fields' : 'see the list next to the editor');
+
+  const buttons: HTMLButtonElement[] = [formButton, jsonButton];
   const busy = async (label: string, work: () => Promise<void>): Promise<void> => {
     for (const b of buttons) b.disabled = true;
     alert.textContent = '';
@@ -131,19 +145,19 @@ export async function policyPage(): Promise<HTMLElement> {
     }
   };
 
-  const simulate = (show: boolean) => busy(show ? 'Simulating…' : 'Validating…', async () => {
-    const value = draft();
-    if (value === undefined) return;
-    const answer = await send<Simulation>('POST', '/console/api/policy/simulate', { policy: value });
+  const simulate = (showTable: boolean) => busy(showTable ? 'Simulating…' : 'Validating…', async () => {
+    const sent = draft();
+    if (!sent) return;
+    const answer = await send<Simulation>('POST', '/console/api/policy/simulate', { policy: sent.value });
     if (!answer.ok) {
-      showIssues(answer.issues);
       replaceChildren(results);
-      status.textContent = `${answer.issues.length} problem${answer.issues.length === 1 ? '' : 's'} in the draft: see the list next to the editor.`;
+      status.textContent = `${problems(answer.issues.length)} in the draft: ${where(sent)}.`;
+      showIssues(sent, answer.issues);
       return;
     }
-    showIssues([]);
-    status.textContent = show ? 'The draft is valid. Simulated against every connector\'s actions below; nothing was saved.' : 'The draft is valid.';
-    replaceChildren(results, show ? simulationTable(answer.body) : null);
+    showIssues(sent, []);
+    status.textContent = showTable ? 'The draft is valid. Simulated against every connector\'s actions below; nothing was saved.' : 'The draft is valid.';
+    replaceChildren(results, showTable ? simulationTable(answer.body) : null);
   });
 
   const button = (text: string, onClick: () => void, className = ''): HTMLButtonElement => {
@@ -153,15 +167,15 @@ export async function policyPage(): Promise<HTMLElement> {
   };
 
   const save = () => busy('Saving…', async () => {
-    const value = draft();
-    if (value === undefined) return;
-    const answer = await send<{ revision: number }>('PUT', '/console/api/policy', value);
+    const sent = draft();
+    if (!sent) return;
+    const answer = await send<{ revision: number }>('PUT', '/console/api/policy', sent.value);
     if (!answer.ok) {
-      showIssues(answer.issues);
-      status.textContent = `Not saved: ${answer.issues.length} problem${answer.issues.length === 1 ? '' : 's'} in the draft.`;
+      status.textContent = `Not saved: ${problems(answer.issues.length)} in the draft, ${where(sent)}.`;
+      showIssues(sent, answer.issues);
       return;
     }
-    showIssues([]);
+    showIssues(sent, []);
     const fresh = await send<PolicyView>('GET', '/console/api/policy');
     if (fresh.ok) replaceChildren(revisionList, ...revisionItems(fresh.body));
     replaceChildren(inForce, `Revision ${answer.body.revision} is in force.`);
@@ -180,18 +194,16 @@ export async function policyPage(): Promise<HTMLElement> {
     inForce,
     el('div', { className: 'policy-layout' },
       el('div', { className: 'card policy-edit' },
-        el('div', { className: 'field' },
-          el('label', { text: 'Policy document (JSON)', attrs: { for: editorId } }),
-          el('span', { id: 'policy-editor-hint', className: 'rule', text: 'Validate or simulate before saving: problems are listed next to the editor by the field\'s path.' }),
-          editor),
-        el('div', { className: 'actions' },
+        el('div', { className: 'view-switch', attrs: { role: 'group', 'aria-label': 'Edit the policy as' } }, formButton, jsonButton),
+        formPanel,
+        jsonPanel,
+        el('div', { className: 'actions policy-buttons' },
           button('Validate', () => void simulate(false), 'secondary-light'),
           button('Simulate', () => void simulate(true), 'secondary-light'),
           view.canSave ? button('Save', () => void save()) : el('p', { className: 'not-installable', text: 'Only an admin can save the policy.' })),
         status, alert),
-      el('aside', { className: 'card policy-side', attrs: { 'aria-labelledby': 'policy-issues-title' } },
-        el('h2', { id: 'policy-issues-title', text: 'Problems' }),
-        issues,
+      el('aside', { className: 'card policy-side', attrs: { 'aria-label': 'Problems and revisions' } },
+        jsonProblems,
         el('h2', { text: 'Revisions' }),
         revisionList)),
     el('h2', { text: 'Simulation' }),
