@@ -1,11 +1,13 @@
 /**
- * `#/audit`: search the tenant's audit trail by type, actor, connector and time, with the hash
+ * `#/audit`: search the tenant's audit trail by type, actor, connector and time, newest first a
+ * page at a time ("Load older events" appends the next page of the same search), with the hash
  * chain's verification status (verified in the background, shown with when).
  */
 import { api } from './api';
 import { el, replaceChildren, uniqueId } from './dom';
+import { loadMore } from './load-more';
 import { detailText } from './run-page';
-import { timeText, type AuditEventView, type Verification } from './runs-types';
+import { timeText, type AuditEventView, type AuditPage, type Verification } from './runs-types';
 
 function verificationLine(v: Verification): HTMLElement {
   const when = `last verified ${timeText(v.verifiedAt)}`;
@@ -16,19 +18,24 @@ function verificationLine(v: Verification): HTMLElement {
     el('time', { className: 'sr-only', attrs: { datetime: v.verifiedAt } }));
 }
 
-function resultsTable(events: AuditEventView[], limit: number): HTMLElement {
+const captionText = (shown: number): string => `${shown} event${shown === 1 ? '' : 's'} shown, newest first`;
+
+// tabindex -1: "Load older events" moves focus to the first row it added.
+const eventRow = (e: AuditEventView): HTMLTableRowElement => el('tr', { attrs: { 'data-event-type': e.type, 'data-event-id': e.id, tabindex: '-1' } },
+  el('td', { attrs: { 'data-label': 'Time' } }, el('time', { text: timeText(e.createdAt), attrs: { datetime: e.createdAt } })),
+  el('td', { attrs: { 'data-label': 'Type' }, text: e.type }),
+  el('td', { attrs: { 'data-label': 'Actor' }, text: e.actor ?? '—' }),
+  el('td', { attrs: { 'data-label': 'Outcome' }, text: e.outcome ?? '—' }),
+  el('td', { attrs: { 'data-label': 'Run' } }, e.workflowId ? el('a', { text: e.workflowId, attrs: { href: `#/runs/${encodeURIComponent(e.workflowId)}` } }) : '—'),
+  el('td', { className: 'detail', attrs: { 'data-label': 'Detail' }, text: detailText(e.detail) }));
+
+function resultsTable(events: AuditEventView[]): HTMLElement {
   if (events.length === 0) return el('p', { id: 'audit-empty', text: 'No events match this search.' });
   return el('div', { className: 'table-wrap' },
     el('table', { id: 'audit-results', className: 'data' },
-      el('caption', { text: `${events.length} event${events.length === 1 ? '' : 's'}, newest first${events.length >= limit ? ` (the first ${limit}; narrow the search for more)` : ''}` }),
+      el('caption', { text: captionText(events.length) }),
       el('thead', {}, el('tr', {}, ...['Time', 'Type', 'Actor', 'Outcome', 'Run', 'Detail'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-      el('tbody', {}, ...events.map((e) => el('tr', { attrs: { 'data-event-type': e.type } },
-        el('td', { attrs: { 'data-label': 'Time' } }, el('time', { text: timeText(e.createdAt), attrs: { datetime: e.createdAt } })),
-        el('td', { attrs: { 'data-label': 'Type' }, text: e.type }),
-        el('td', { attrs: { 'data-label': 'Actor' }, text: e.actor ?? '—' }),
-        el('td', { attrs: { 'data-label': 'Outcome' }, text: e.outcome ?? '—' }),
-        el('td', { attrs: { 'data-label': 'Run' } }, e.workflowId ? el('a', { text: e.workflowId, attrs: { href: `#/runs/${encodeURIComponent(e.workflowId)}` } }) : '—'),
-        el('td', { className: 'detail', attrs: { 'data-label': 'Detail' }, text: detailText(e.detail) }))))));
+      el('tbody', {}, ...events.map(eventRow))));
 }
 
 /** A `datetime-local` value as ISO 8601 in UTC (the input is the person's local time). */
@@ -48,7 +55,30 @@ export async function auditPage(): Promise<HTMLElement> {
   const since = el('input', { attrs: { name: 'since', type: 'datetime-local' } });
   const until = el('input', { attrs: { name: 'until', type: 'datetime-local' } });
   const verification = el('div', { id: 'verification-region' }, el('p', { className: 'loading', text: 'Verifying the audit chain…' }));
-  const results = el('div', { id: 'audit-results-region', attrs: { 'aria-live': 'polite' } });
+  // Not a live region: the pager's status line announces how many events are shown, rather than
+  // a screen reader reading out every row a page appends.
+  const results = el('div', { id: 'audit-results-region' });
+  /** The search whose results are on screen, which every further page keeps. */
+  let shownSearch = new URLSearchParams();
+  const auditUrl = (params: URLSearchParams): string => `/console/api/audit${params.toString() ? `?${params.toString()}` : ''}`;
+  const pager = loadMore<AuditEventView>({
+    id: 'audit-more',
+    label: 'Load older events',
+    noun: ['event', 'events'],
+    fetchPage: async (cursor) => {
+      const params = new URLSearchParams(shownSearch);
+      params.set('before', cursor);
+      const page = await api.get<AuditPage>(auditUrl(params));
+      return { items: page.events, next: page.next };
+    },
+    append: (events, shown) => {
+      const rows = events.map(eventRow);
+      results.querySelector('#audit-results tbody')?.append(...rows);
+      const caption = results.querySelector('#audit-results caption');
+      if (caption) caption.textContent = captionText(shown);
+      return rows[0];
+    },
+  });
 
   const search = async (): Promise<void> => {
     const params = new URLSearchParams();
@@ -57,9 +87,12 @@ export async function auditPage(): Promise<HTMLElement> {
     }
     results.setAttribute('aria-busy', 'true');
     try {
-      const { events, limit } = await api.get<{ events: AuditEventView[]; limit: number }>(`/console/api/audit${params.toString() ? `?${params.toString()}` : ''}`);
-      replaceChildren(results, resultsTable(events, limit));
+      const { events, next } = await api.get<AuditPage>(auditUrl(params));
+      shownSearch = params;
+      replaceChildren(results, resultsTable(events));
+      pager.reset(events.length, next);
     } catch (err) {
+      pager.clear();
       replaceChildren(results, el('p', { className: 'message message-alert', attrs: { role: 'alert' }, text: err instanceof Error ? err.message : 'The search failed.' }));
     } finally {
       results.setAttribute('aria-busy', 'false');
@@ -81,5 +114,5 @@ export async function auditPage(): Promise<HTMLElement> {
   return el('section', { attrs: { 'aria-labelledby': 'audit-title' } },
     el('h1', { id: 'audit-title', text: 'Audit trail' }),
     verification,
-    form, results);
+    form, results, pager.element);
 }

@@ -8,6 +8,12 @@ export interface RunSummary {
   events: number;
 }
 
+/** A page of runs; `next` is the cursor for the older runs after it (null: none left). */
+export interface RunsPage {
+  runs: RunSummary[];
+  next: string | null;
+}
+
 export interface AuditEventView {
   id: string;
   workflowId: string | null;
@@ -16,6 +22,12 @@ export interface AuditEventView {
   outcome: string | null;
   detail: Record<string, unknown>;
   createdAt: string;
+}
+
+/** A page of audit events, newest first; `next` is the cursor for the older ones (null: none left). */
+export interface AuditPage {
+  events: AuditEventView[];
+  next: string | null;
 }
 
 export interface RunChange {

@@ -3,13 +3,16 @@
  * running stack: after a triage run approved in Slack, a viewer signs in, finds the run by its
  * incident number, opens it and reads the change written with the value it replaced, who approved
  * and the link to the Temporal UI; then searches the audit trail by type and sees the chain
- * verified. Screenshots go to test-artifacts/console/ (git-ignored).
+ * verified; with more runs and events than one page, "Load older runs" and "Load older events"
+ * append the older rows under the same filters, say how many are shown and go away at the end.
+ * Screenshots go to test-artifacts/console/ (git-ignored).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { appendAuditEvents } from '../../db/audit-repo';
 import { approvedTriageRun } from '../support/approved-run';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers } from '../support/harness';
@@ -117,6 +120,54 @@ describe('console runs and audit trail in a browser', { skip, concurrency: false
       await page.getByLabel('Until').fill('2030-01-01T00:00');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('alert').filter({ hasText: /since must not be after until/ }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('loads older runs and events a page at a time, keeping the filters, by keyboard', async () => {
+    // 53 runs in one batch share a timestamp, so the list orders them by id: 00…49, then 50…52.
+    const runs = Array.from({ length: 53 }, (_, i) => `triage-more-${String(i).padStart(2, '0')}`);
+    await appendAuditEvents(suite.h.db.pool, runs.map((workflowId, i) => ({ tenantId: suite.h.tenant.id, workflowId, type: 'webhook.accepted', detail: { incident: `INC0066${String(i).padStart(3, '0')}` } })));
+    await appendAuditEvents(suite.h.db.pool, Array.from({ length: 55 }, (_, i) => ({ tenantId: suite.h.tenant.id, type: 'paging.browser', detail: { step: i } })));
+    const { context, page, problems } = await signedIn();
+    try {
+      await page.goto(`${origin}/console/#/runs?incident=INC0066`);
+      const rows = page.locator('#runs tbody tr');
+      await page.locator('#runs').waitFor();
+      assert.equal(await rows.count(), 50, 'the first page holds 50 runs');
+      assert.match(await page.locator('#runs-more-status').innerText(), /^50 runs shown/);
+      const more = page.getByRole('button', { name: 'Load older runs' });
+      await more.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#runs tbody tr[data-workflow-id="triage-more-52"]').waitFor();
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-workflow-id'))), runs, 'the older runs are appended after the first page, once each');
+      assert.equal(await page.getByRole('status').filter({ hasText: '3 more runs loaded; 53 runs shown' }).count(), 1);
+      assert.match(await page.locator('#runs caption').innerText(), /^53 runs shown/);
+      assert.equal(await more.count(), 0, 'no button once the oldest run is shown');
+      assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-workflow-id")'), 'triage-more-50', 'focus moves to the first added run');
+      assert.equal(new URL(page.url()).hash, '#/runs?incident=INC0066', 'the filter stays in the address');
+      await page.screenshot({ path: path.join(artifacts, 'runs-more.png'), fullPage: true });
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit trail' }).click();
+      await page.locator('#audit-results, #audit-empty').first().waitFor();
+      await page.getByLabel('Type').fill('paging.browser');
+      await page.getByRole('button', { name: 'Search' }).click();
+      const events = page.locator('#audit-results tbody tr');
+      for (const deadline = Date.now() + 10_000; await page.locator('#audit-results tbody tr:not([data-event-type="paging.browser"])').count() > 0 || await events.count() !== 50;) {
+        if (Date.now() > deadline) throw new Error('the search by type never showed its first page of 50');
+        await page.waitForTimeout(50);
+      }
+      await page.getByRole('button', { name: 'Load older events' }).click();
+      await page.getByRole('status').filter({ hasText: '5 more events loaded; 55 events shown' }).waitFor();
+      assert.equal(await events.count(), 55);
+      assert.deepEqual(
+        await events.evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-label="Detail"]')?.textContent ?? '')).then((details) => details.map((d) => Number(/\d+/.exec(d)?.[0]))),
+        Array.from({ length: 55 }, (_, i) => 54 - i),
+        'newest first, the oldest five appended at the end',
+      );
+      assert.equal(await page.getByRole('button', { name: 'Load older events' }).count(), 0);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
