@@ -132,6 +132,8 @@ export async function policyPage(): Promise<HTMLElement> {
 
   const buttons: HTMLButtonElement[] = [formButton, jsonButton];
   const busy = async (label: string, work: () => Promise<void>): Promise<void> => {
+    // Disabling the pressed button drops its focus; it gets it back unless the answer moved it.
+    const pressed = document.activeElement;
     for (const b of buttons) b.disabled = true;
     alert.textContent = '';
     status.textContent = label;
@@ -142,6 +144,7 @@ export async function policyPage(): Promise<HTMLElement> {
       alert.textContent = err instanceof Error ? err.message : 'Something went wrong.';
     } finally {
       for (const b of buttons) b.disabled = false;
+      if (pressed instanceof HTMLElement && pressed.isConnected && (!document.activeElement || document.activeElement === document.body)) pressed.focus();
     }
   };
 
