@@ -61,6 +61,8 @@ describe('console policy and connections in a browser', { skip, concurrency: fal
     try {
       await signIn(page, admin);
       await page.getByRole('link', { name: 'Policy' }).click();
+      // The form is the default view (see console-policy-form-browser.test.ts); this test edits the JSON.
+      await page.getByRole('button', { name: 'Edit as JSON' }).click();
       const editor = page.getByLabel('Policy document (JSON)');
       await editor.waitFor();
       assert.match(await page.locator('#policy-in-force').innerText(), /default policy/);
@@ -114,6 +116,7 @@ describe('console policy and connections in a browser', { skip, concurrency: fal
     try {
       await signIn(page, viewer);
       await page.goto(`${origin}/console/#/policy`);
+      await page.getByRole('button', { name: 'Edit as JSON' }).click();
       await page.getByLabel('Policy document (JSON)').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Save' }).count(), 0);
       assert.equal(await page.getByRole('button', { name: 'Simulate' }).count(), 1);
