@@ -1,9 +1,10 @@
 /**
  * The console's Runs pages, for the signed-in account's tenant only: the tenant's runs from its
- * audit trail (filter by latest status and incident; a page at a time, by cursor), and one run with its timeline of audit
- * events, the proposed actions, the changes written with the values they replaced, and who could
- * and did approve. Read from PostgreSQL only: no Temporal call on these requests (a run of another
- * tenant, or none, is a 404). The Temporal UI link is built only when GATEHOUSE_TEMPORAL_UI_URL is set.
+ * audit trail (filter by latest status and incident; a page at a time, by cursor), and one run
+ * with its timeline of audit events, the proposed actions, the changes written with the values
+ * they replaced, and who could and did approve. Read from PostgreSQL only: no Temporal call on
+ * these requests (a run of another tenant, or none, is a 404). The Temporal UI link is built only
+ * when GATEHOUSE_TEMPORAL_UI_URL is set.
  */
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
@@ -25,8 +26,8 @@ const signedIn = (deps: ApiDeps): RequestHandler => {
 
 /** A run's place in the list, as its cursor carries it: the exact last-update text the list gave, and the run id. */
 const runKeySchema: z.ZodType<RunKey> = z.object({
-  updatedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
-    // A real instant (no 31 February), so PostgreSQL never gets a time it refuses.
+  updatedAt: z.string().regex(/^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+    // A real instant (no year 0, no 31 February), so PostgreSQL never gets a time it refuses.
     .refine((v) => { const d = new Date(`${v.slice(0, 23)}Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 23) === v.slice(0, 23); }),
   workflowId: z.string().min(1).max(500),
 }).strict();

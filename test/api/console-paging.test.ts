@@ -166,6 +166,7 @@ describe('console runs and audit trail, page by page', { concurrency: false }, (
       ['/console/api/runs?before=not%20a%20cursor', /before: not a cursor of this list/],
       [`/console/api/runs?before=${b64({ updatedAt: '2026-02-31T00:00:00.000000Z', workflowId: 'x' })}`, /before/],
       [`/console/api/runs?before=${b64({ updatedAt: 'yesterday', workflowId: 'x' })}`, /before/],
+      [`/console/api/runs?before=${b64({ updatedAt: '0000-01-01T00:00:00.000000Z', workflowId: 'x' })}`, /before/],
       [`/console/api/runs?before=${eventCursor}`, /before/],
       ['/console/api/runs?limit=201', /limit/],
       [`/console/api/audit?before=${b64({ id: '1 OR 1=1' })}`, /before: not a cursor of this list/],
