@@ -28,7 +28,7 @@ interface ConnectorRef {
 }
 
 const storedStatus: Partial<Record<InstallStatus, StoredStatus>> = {
-  pending_review: 'pending_review', enabled: 'enabled', rejected: 'rejected', expired: 'expired', healthcheck_failed: 'healthcheck_failed',
+  pending_review: 'pending_review', checking_health: 'checking_health', enabled: 'enabled', rejected: 'rejected', expired: 'expired', healthcheck_failed: 'healthcheck_failed',
 };
 
 export function createMarketplaceActivities(deps: ActivityDeps) {

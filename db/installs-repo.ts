@@ -1,7 +1,7 @@
 /** Connector installations per tenant (status, enabled actions, credential references). */
 import type { Queryable } from './queryable';
 
-export type InstallStatus = 'awaiting_authorization' | 'pending_review' | 'rejected' | 'expired' | 'healthcheck_failed' | 'enabled' | 'held_scope_review' | 'disconnected';
+export type InstallStatus = 'awaiting_authorization' | 'pending_review' | 'checking_health' | 'rejected' | 'expired' | 'healthcheck_failed' | 'enabled' | 'held_scope_review' | 'disconnected';
 
 export interface ConnectorInstall {
   tenantId: string;

@@ -25,6 +25,11 @@ export interface InstallInput {
   reviewTimeoutSeconds: number;
   /** What the provider granted against the manifest, when the install was authorised through OAuth. */
   scopeDrift?: ScopeDrift;
+  /**
+   * The actions the requester chose in the install review (the console's ticked boxes); a
+   * reviewer who names none enables these. Absent: every action the policy does not block.
+   */
+  requestedActions?: string[];
 }
 
 export interface InstallReviewDecision {

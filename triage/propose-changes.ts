@@ -44,7 +44,7 @@ export function proposeChanges(incident: Incident, rule: RoutingRule): ActionCal
   if (Object.keys(classification).length) calls.push({ actionId: 'servicenow.incident.update_classification', input: { sysId, ...classification } });
   if (calls.length === 0) return calls;
 
-  const note = `Gatehouse triage (rule "${rule.name}"): ${describe(said)}. Applied after approval in Slack.`;
+  const note = `Gatehouse triage (rule "${rule.name}"): ${describe(said)}. Applied only after a person approved it in Gatehouse (Slack, the console or the admin API).`;
   calls.push({ actionId: 'servicenow.incident.add_work_note', input: { sysId, note } });
   return calls;
 }

@@ -67,7 +67,7 @@ export function proposeRevert(input: {
     ? ` Left as they are (changed since the triage): ${leftAlone.map((f) => f.field.replace(/_/g, ' ')).join(', ')}.`
     : '';
   const note = `Gatehouse revert of triage run ${target.workflowId}/${target.runId} (asked for by ${target.requestedBy}: ${target.reason}): `
-    + `${said.join('; ')}.${kept} Applied after approval in Slack.`;
+    + `${said.join('; ')}.${kept} Applied only after a person approved it in Gatehouse (Slack, the console or the admin API).`;
   calls.push({ actionId: 'servicenow.incident.add_work_note', input: { sysId: incident.sysId, note } });
   return { calls, leftAlone };
 }

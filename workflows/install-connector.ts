@@ -4,7 +4,7 @@
  * stored server-side, by reference) → run the healthcheck → enable the actions the permission
  * level and policy allow. Every step is audited.
  */
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InstallInput, InstallReviewDecision, InstallState } from '../marketplace/types';
 import { installStateQuery, reviewInstallSignal } from './install-messages';
@@ -70,18 +70,24 @@ export async function installConnector(input: InstallInput): Promise<InstallStat
     await audit('connector.install_rejected', 'rejected', { reason: state.decision.reason ?? null }, state.decision.reviewer);
     return finish('rejected', `rejected by ${state.decision.reviewer}`);
   }
+  // The reviewer's choice wins; without one, what the requester ticked in the review.
+  const wanted = state.decision.enableActions ?? input.requestedActions;
   await audit('connector.install_approved', 'approved', {
-    enableActions: state.decision.enableActions ?? 'all allowed',
+    enableActions: wanted ?? 'all allowed',
     ...(state.review.scopeDrift ? { acceptedBroaderScopes: state.review.scopeDrift.broader, disabledByMissingScopes: state.review.scopeDrift.disabledActions } : {}),
   }, state.decision.reviewer);
 
   state.status = 'checking_health';
+  // Recorded so the console, which reads only PostgreSQL, shows the healthcheck running. Runs
+  // that were already waiting for review when this was added go on without it (replay).
+  if (patched('install-records-checking-health')) {
+    await acts.setInstallStatus({ tenantId: input.tenantId, connectorId: input.connectorId, status: 'checking_health', detail: 'running the healthcheck', enabledActions: [], reviewedBy: state.decision.reviewer });
+  }
   state.healthcheck = await acts.runHealthcheck({ tenantId: input.tenantId, connectorId: input.connectorId });
   await audit('connector.healthcheck', state.healthcheck.ok ? 'pass' : 'fail', { detail: state.healthcheck.detail, durationMs: state.healthcheck.durationMs });
   if (!state.healthcheck.ok) return finish('healthcheck_failed', `healthcheck failed: ${state.healthcheck.detail}`);
 
   const allowed = state.review.actions.filter((a) => a.decision !== 'blocked').map((a) => a.actionId);
-  const wanted = state.decision.enableActions;
   state.enabledActions = wanted ? allowed.filter((a) => wanted.includes(a)) : allowed;
   await audit('connector.enabled', 'enabled', {
     enabledActions: state.enabledActions,

@@ -3,25 +3,22 @@
  * disconnect run, installs and the read-only smoke test.
  */
 import express, { Router } from 'express';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { appendAudit } from '../../db/audit-repo';
-import { getInstall, listInstalls, upsertPendingInstall } from '../../db/installs-repo';
+import { getInstall, listInstalls } from '../../db/installs-repo';
 import { putSecret } from '../../db/secrets-repo';
 import { listingOf } from '../../marketplace/listing';
 import { runSmokeTest } from '../../marketplace/smoke-test';
 import { connectorSecretNames } from '../../tenancy/tenant-settings';
 import { assertSafeTenantUrl, UnsafeUrlError } from '../../tenancy/url-guard';
-import { disconnectWorkflowId, installStateQuery, installWorkflowId, reviewInstallSignal } from '../../workflows/install-messages';
+import { disconnectWorkflowId, installStateQuery } from '../../workflows/install-messages';
 import type { disconnectConnector } from '../../workflows/disconnect-connector';
-import type { installConnector } from '../../workflows/install-connector';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { acceptHeldGrant } from '../../credentials/grant-change';
-import { installReviewRefusal } from './install-review-refusal';
-import { startInstallReview } from './start-install-review';
+import { checkRequestedActions, startInstallReview } from './start-install-review';
+import { reviewDecisionSchema, submitInstallReview } from './submit-install-review';
 import { tenantBySlug } from './tenant-lookup';
 
 const installSchema = z.object({
@@ -30,14 +27,10 @@ const installSchema = z.object({
   credentials: z.record(z.string(), z.string().min(1).max(20_000)).default({}),
   config: z.record(z.string(), z.unknown()).default({}),
   reviewTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
+  /** The actions the requester wants enabled (the reviewer's default); absent: all the policy allows. */
+  enableActions: z.array(z.string().min(1).max(200)).max(500).optional(),
 });
-const reviewSchema = z.object({
-  reviewer: z.string().min(1).max(200),
-  decision: z.enum(['approve', 'reject']),
-  enableActions: z.array(z.string().min(1)).optional(),
-  reason: z.string().max(1000).optional(),
-  acceptBroaderScopes: z.boolean().optional(),
-});
+const reviewSchema = reviewDecisionSchema.extend({ reviewer: z.string().min(1).max(200) });
 const smokeSchema = z.object({ inputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
 
 export function marketplaceRouter(deps: ApiDeps): Router {
@@ -80,6 +73,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
         throw err instanceof UnsafeUrlError ? new HttpError(422, 'unsafe_url', `invalid config: baseUrl: ${err.message}`) : err;
       });
     }
+    checkRequestedActions(deps, connector.connectorId, body.enableActions);
     const allowed = connectorSecretNames[connector.connectorId] ?? [];
     const unknown = Object.keys(body.credentials).filter((n) => !allowed.includes(n as never));
     if (unknown.length) throw new HttpError(422, 'invalid_request', `credentials not used by ${connector.connectorId}: ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
@@ -87,6 +81,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
     const workflowId = await startInstallReview(deps, tenant, {
       connectorId: connector.connectorId, manifestVersion: connector.manifest.version, requestedBy: body.requestedBy,
       reviewTimeoutSeconds: body.reviewTimeoutSeconds, config: body.config, credentialNames: Object.keys(body.credentials),
+      ...(body.enableActions ? { requestedActions: body.enableActions } : {}),
     });
     res.status(202).json({ workflowId, status: 'pending_review', next: `GET /admin/tenants/${tenant.slug}/connectors/${connector.connectorId}/install shows the review` });
   });
@@ -105,22 +100,7 @@ export function marketplaceRouter(deps: ApiDeps): Router {
   router.post('/admin/tenants/:slug/connectors/:connectorId/install/review', async (req, res) => {
     const tenant = await tenantFor(req.params.slug);
     const body = parseOr422(reviewSchema, req.body ?? {}, 'invalid review');
-    const install = await getInstall(deps.pool, tenant.id, req.params.connectorId);
-    const refusal = installReviewRefusal(req.params.connectorId, install, body);
-    if (refusal?.code === 'self_review') {
-      // A requester approving their own install is a separation-of-duties attempt: on the record.
-      await appendAudit(deps.pool, {
-        tenantId: tenant.id, workflowId: install?.workflowId ?? null, type: 'connector.install_review_refused', outcome: 'refused',
-        actor: body.reviewer, detail: { connectorId: req.params.connectorId, reason: 'self-approval', channel: 'api' },
-      });
-    }
-    if (refusal) throw refusal;
-    try {
-      await deps.temporal.workflow.getHandle(installWorkflowId(tenant.slug, req.params.connectorId)).signal(reviewInstallSignal, body);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'install_not_found', 'no install is waiting for review');
-      throw err;
-    }
+    await submitInstallReview(deps, tenant, req.params.connectorId, body, 'api');
     res.status(202).json({ status: 'submitted' });
   });
 

@@ -22,6 +22,16 @@ export interface InstallReviewRequest {
   credentialNames: string[];
   /** What the provider granted against the manifest (installs authorised through OAuth). */
   scopeDrift?: ScopeDrift;
+  /** The actions the requester chose to enable (the reviewer's default); absent: all the policy allows. */
+  requestedActions?: string[];
+}
+
+/** Refuses action ids the connector's verified manifest does not declare, before anything starts. */
+export function checkRequestedActions(deps: ApiDeps, connectorId: string, requested: readonly string[] | undefined): void {
+  if (!requested) return;
+  const declared = new Set(deps.registry.get(connectorId).manifest.actions.map((a) => a.actionId));
+  const unknown = requested.filter((a) => !declared.has(a));
+  if (unknown.length) throw new HttpError(422, 'unknown_action', `${connectorId} declares no action ${unknown.join(', ')}`);
 }
 
 export async function startInstallReview(deps: ApiDeps, tenant: TenantContext, request: InstallReviewRequest): Promise<string> {
@@ -30,7 +40,8 @@ export async function startInstallReview(deps: ApiDeps, tenant: TenantContext, r
     await deps.temporal.workflow.start<typeof installConnector>('installConnector', {
       workflowId, taskQueue: deps.taskQueue,
       args: [{ tenantId: tenant.id, tenantSlug: tenant.slug, connectorId: request.connectorId, requestedBy: request.requestedBy, reviewTimeoutSeconds: request.reviewTimeoutSeconds,
-        ...(request.scopeDrift ? { scopeDrift: request.scopeDrift } : {}) }],
+        ...(request.scopeDrift ? { scopeDrift: request.scopeDrift } : {}),
+        ...(request.requestedActions ? { requestedActions: request.requestedActions } : {}) }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     });
   } catch (err) {
@@ -42,6 +53,11 @@ export async function startInstallReview(deps: ApiDeps, tenant: TenantContext, r
     tenantId: tenant.id, connectorId: request.connectorId, manifestVersion: request.manifestVersion,
     config: request.config, credentialNames: request.credentialNames, requestedBy: request.requestedBy, workflowId,
   });
-  if (request.scopeDrift) await updateInstall(deps.pool, tenant.id, request.connectorId, { status: 'pending_review', detail: { scopeDrift: request.scopeDrift } });
+  if (request.scopeDrift || request.requestedActions) {
+    await updateInstall(deps.pool, tenant.id, request.connectorId, { status: 'pending_review', detail: {
+      ...(request.scopeDrift ? { scopeDrift: request.scopeDrift } : {}),
+      ...(request.requestedActions ? { requestedActions: request.requestedActions } : {}),
+    } });
+  }
   return workflowId;
 }

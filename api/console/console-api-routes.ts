@@ -1,8 +1,8 @@
 /**
  * The console's JSON API, for the signed-in account's own tenant only (the tenant comes from the
  * session, never from the request): the marketplace, the tenant's connections, the policy
- * simulation of a connector's actions for the install review, and starting an install.
- * Reading needs any role; installing needs admin.
+ * simulation of a connector's actions for the install review, starting an install and deciding
+ * its review. Reading needs any role; installing and reviewing need admin.
  */
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { loadTenantPolicy } from '../../tenancy/tenant-policy';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../http-error';
 import { authorizeSchema, startAuthorization } from '../oauth/oauth-flow-routes';
+import { reviewDecisionSchema, submitInstallReview } from '../admin/submit-install-review';
 import { parseOr422 } from '../parse-request';
 import { consoleSessionOf, requireConsoleSession, requireRole } from './console-session';
 
@@ -71,9 +72,17 @@ export function consoleApiRouter(deps: ApiDeps, catalogue: ActionCatalogue): Rou
     const session = requireRole(res, 'admin');
     const body = parseOr422(installSchema, req.body ?? {}, 'invalid install request');
     const tenant = await loadTenant(deps, session.tenantId);
-    const started = await startAuthorization(deps, tenant, req.params.connectorId, { ...body, requestedBy: session.email });
+    const started = await startAuthorization(deps, tenant, req.params.connectorId, { ...body, requestedBy: session.email }, 'console');
     if (started.kind === 'review') res.status(202).json({ status: 'pending_review', workflowId: started.workflowId });
     else res.status(201).json(started.link);
+  });
+
+  // The reviewer is the signed-in admin: the same refusals (self-approval, not waiting) and run as the admin API's.
+  router.post('/console/api/connectors/:connectorId/review', async (req, res) => {
+    const session = requireRole(res, 'admin');
+    const review = parseOr422(reviewDecisionSchema, req.body ?? {}, 'invalid review');
+    await submitInstallReview(deps, { id: session.tenantId, slug: session.tenantSlug }, req.params.connectorId, { ...review, reviewer: session.email }, 'console');
+    res.status(202).json({ status: 'submitted' });
   });
 
   return router;

@@ -28,7 +28,7 @@ import { serviceNowOAuth } from '../../credentials/providers/servicenow-oauth';
 import type { ScopeDrift } from '../../credentials/scope-drift';
 import { loadTenant, type TenantContext } from '../../tenancy/tenant-context';
 import type { ApiDeps } from '../deps';
-import { startInstallReview } from '../admin/start-install-review';
+import { checkRequestedActions, startInstallReview } from '../admin/start-install-review';
 import { HttpError } from '../http-error';
 import { parseOr422 } from '../parse-request';
 import { bindingOf, clearBindingCookie, setBindingCookie } from './flow-binding';
@@ -42,8 +42,14 @@ export const authorizeSchema = z.object({
   requestedBy: z.string().min(1).max(200),
   config: z.record(z.string(), z.unknown()).default({}),
   reviewTimeoutSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
+  /** The actions the requester wants enabled (the reviewer's default); absent: all the policy allows. */
+  enableActions: z.array(z.string().min(1).max(200)).max(500).optional(),
 });
-type InstallRequest = Pick<z.infer<typeof authorizeSchema>, 'config' | 'reviewTimeoutSeconds'>;
+/**
+ * What the flow carries to the callback. `returnTo: 'console'` (set by the console, never taken
+ * from a request) sends the browser back to the console's install page instead of a flow page.
+ */
+type InstallRequest = Pick<z.infer<typeof authorizeSchema>, 'config' | 'reviewTimeoutSeconds' | 'enableActions'> & { returnTo?: 'console' };
 
 const refusalText: Record<StateRefusal, string> = {
   unknown_state: 'This sign-in does not belong to any authorisation Gatehouse started (unknown state). Start again from the admin API.',
@@ -99,6 +105,7 @@ async function startAuthorizedInstall(deps: ApiDeps, tenant: TenantContext, auth
     connectorId: authorized.connectorId, manifestVersion: connector.manifest.version, requestedBy: authorized.requestedBy,
     reviewTimeoutSeconds: authorized.install.reviewTimeoutSeconds, config: { ...authorized.install.config, ...authorized.config }, credentialNames: [],
     ...(drift ? { scopeDrift: drift } : {}),
+    ...(authorized.install.enableActions ? { requestedActions: authorized.install.enableActions } : {}),
   });
   await appendAudit(deps.pool, {
     tenantId: tenant.id, workflowId, type: 'connector.authorized', outcome: 'authorized', actor: authorized.requestedBy,
@@ -118,6 +125,11 @@ export async function finishAuthorizedInstall(deps: ApiDeps, res: Response, flow
     ...(granted.config ? { config: granted.config } : {}),
   });
   await recordOAuthOutcome(deps.pool, state, 'connected');
+  if ((flow.install as InstallRequest).returnTo === 'console') {
+    // The console's install page shows the review, what the provider granted, and follows the run.
+    res.redirect(303, `/console/#/connectors/${encodeURIComponent(flow.connectorId)}/review`);
+    return;
+  }
   const lines = [`${deps.registry.get(flow.connectorId).manifest.name} is authorised for ${tenant.slug}. The install now waits for a tenant admin's review (workflow ${workflowId}).`];
   if (drift?.broader.length) lines.push(`The provider granted more than the manifest declares: ${drift.broader.join(', ')}. The reviewer must accept this explicitly.`);
   if (drift?.disabledActions.length) lines.push(`Not granted: ${drift.missing.join(', ')}. These actions will stay disabled: ${drift.disabledActions.map((a) => a.actionId).join(', ')}.`);
@@ -133,8 +145,9 @@ export type AuthorizationStart =
  * Starts authorising `connectorId` for the tenant with its app registration (the admin API and
  * the console both do it this way).
  */
-export async function startAuthorization(deps: ApiDeps, tenant: TenantContext, connectorId: string, body: z.infer<typeof authorizeSchema>): Promise<AuthorizationStart> {
+export async function startAuthorization(deps: ApiDeps, tenant: TenantContext, connectorId: string, body: z.infer<typeof authorizeSchema>, returnTo?: 'console'): Promise<AuthorizationStart> {
   if (!deps.registry.isInstallable(connectorId)) throw new HttpError(404, 'unknown_connector', `${connectorId} is not an installable connector`);
+  checkRequestedActions(deps, connectorId, body.enableActions);
   if (connectorId !== 'github' && !codeFlowProviders[connectorId]) {
     throw new HttpError(409, 'no_oauth_flow', `${connectorId} has no OAuth install flow: install it with credentials (POST …/install)`);
   }
@@ -155,7 +168,10 @@ export async function startAuthorization(deps: ApiDeps, tenant: TenantContext, c
   const redirectUri = new URL(redirectPath(connectorId), deps.publicBaseUrl).toString();
   const expiresAt = await createOAuthState(deps.pool, {
     ticket, tenantId: tenant.id, connectorId, startedBy: body.requestedBy, redirectUri,
-    install: { config: body.config, reviewTimeoutSeconds: body.reviewTimeoutSeconds }, ttlSeconds: FLOW_TTL_SECONDS,
+    install: {
+      config: body.config, reviewTimeoutSeconds: body.reviewTimeoutSeconds,
+      ...(body.enableActions ? { enableActions: body.enableActions } : {}), ...(returnTo ? { returnTo } : {}),
+    } satisfies InstallRequest, ttlSeconds: FLOW_TTL_SECONDS,
   });
   await appendAudit(deps.pool, { tenantId: tenant.id, type: 'connector.authorization_started', outcome: 'started', actor: body.requestedBy, detail: { connectorId } });
   const startUrl = new URL('/oauth/begin', deps.publicBaseUrl);

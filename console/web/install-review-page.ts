@@ -1,10 +1,14 @@
 /**
  * The install review: what the connector asks for (scopes, permissions), each action with its risk
- * and what policy would decide for it, simulated again whenever a box is ticked or unticked. Only
- * an admin can press Enable; everybody else reads the page.
+ * and what policy would decide for it, simulated again whenever a box is ticked or unticked. An
+ * admin presses Enable (the provider's consent page, then back here); another admin approves or
+ * rejects the review here with the actions still ticked; the page follows the install live through
+ * the healthcheck to enabled, or failed with the reason. Everybody else reads the page.
  */
-import { api, ApiError, session } from './api';
+import { api, session } from './api';
 import { el, messageRegion, replaceChildren, uniqueId } from './dom';
+import { installControls } from './install-controls';
+import { followInstall, inProgress, progressText, requestedActionsOf } from './install-progress';
 import type { Install, Listing, Scope, SimulatedAction, Simulation } from './types';
 
 const riskOrder = ['low', 'medium', 'high', 'critical'];
@@ -56,36 +60,38 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
   const account = session()?.account;
   const isAdmin = account?.role === 'admin';
   const path = `/console/api/connectors/${encodeURIComponent(connectorId)}`;
-  const [{ listings }, { installs }, first] = await Promise.all([
+  const [{ listings }, { installs }] = await Promise.all([
     api.get<{ listings: Listing[] }>('/console/api/marketplace'),
     api.get<{ installs: Install[] }>('/console/api/connectors').catch(() => ({ installs: [] as Install[] })),
-    api.post<Simulation>(`${path}/simulate`, {}),
   ]);
+  let install = installs.find((i) => i.connectorId === connectorId);
+  // A review in progress opens with the actions its requester ticked.
+  const requested = install?.status === 'pending_review' ? requestedActionsOf(install) : undefined;
+  const first = await api.post<Simulation>(`${path}/simulate`, requested ? { enableActions: requested } : {});
   const listing = listings.find((l) => l.connectorId === connectorId);
-  const install = installs.find((i) => i.connectorId === connectorId);
   const title = listing?.title ?? connectorId;
+  const names = new Map(first.actions.map((a) => [a.actionId, a.name]));
 
   const status = messageRegion('status');
   status.id = 'review-status';
   const error = messageRegion('alert');
   error.id = 'review-error';
+  const progress = el('p', { id: 'install-progress', className: 'progress', attrs: { role: 'status', 'aria-live': 'polite' } });
 
   // One row per action; the checkbox label names the action, the decision cell is re-rendered.
-  const rows = new Map<string, { checkbox: HTMLInputElement; risk: HTMLElement; decision: HTMLElement; row: HTMLElement }>();
+  const rows = new Map<string, { checkbox: HTMLInputElement; decision: HTMLElement; row: HTMLElement }>();
   const tbody = el('tbody');
   for (const action of first.actions) {
     const id = uniqueId('enable');
     const checkbox = el('input', { id, attrs: { type: 'checkbox', name: 'enableActions', value: action.actionId } });
     checkbox.checked = action.enabled;
-    checkbox.disabled = !isAdmin;
     const decision = el('td', { className: 'decision-cell', attrs: { 'data-label': 'Policy decision' } }, decisionCell(action));
-    const risk = el('td', { attrs: { 'data-label': 'Risk' } }, el('span', { className: `badge risk risk-${action.riskLevel}`, text: action.riskLevel }));
     const row = el('tr', { attrs: { 'data-action-id': action.actionId, 'data-decision': action.decision, 'data-enabled': String(action.enabled) } },
       el('td', {}, el('div', { className: 'enable-cell' }, checkbox, el('label', { attrs: { for: id } }, el('span', { className: 'action-name', text: action.name }), el('code', { className: 'action-id', text: action.actionId })))),
-      risk,
+      el('td', { attrs: { 'data-label': 'Risk' } }, el('span', { className: `badge risk risk-${action.riskLevel}`, text: action.riskLevel })),
       el('td', { text: action.scopes.length ? action.scopes.join(', ') : 'none', attrs: { 'data-label': 'Scopes' } }),
       decision);
-    rows.set(action.actionId, { checkbox, risk, decision, row });
+    rows.set(action.actionId, { checkbox, decision, row });
     tbody.appendChild(row);
   }
 
@@ -124,41 +130,36 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
       el('th', { text: 'Policy decision', attrs: { scope: 'col' } }))),
     tbody);
 
-  let footer: HTMLElement;
-  if (isAdmin) {
-    const enable = el('button', { id: 'enable-button', text: `Enable ${title}`, attrs: { type: 'button' } });
-    enable.addEventListener('click', () => {
-      enable.disabled = true;
-      error.textContent = '';
-      status.textContent = 'Starting the install…';
-      api.post<{ workflowId?: string; status?: string; startUrl?: string }>(`${path}/install`, { enableActions: ticked() })
-        .then((answer) => {
-          if (answer.startUrl) {
-            status.textContent = 'Continuing at the provider to grant access…';
-            window.location.assign(answer.startUrl);
-            return;
-          }
-          status.textContent = `Install started (${answer.status ?? 'pending'}).`;
-          void followInstall(connectorId, status);
-        })
-        .catch((err: unknown) => {
-          status.textContent = '';
-          error.textContent = err instanceof ApiError && err.code === 'forbidden'
-            ? 'Only a tenant admin can enable a connector.'
-            : err instanceof Error ? err.message : 'The install could not be started.';
-          enable.disabled = false;
-        });
+  // The progress line, the buttons that fit the install's status, and the boxes only while they can still matter.
+  const controls = el('div', { id: 'install-controls' });
+  let following = false;
+  const show = (next: Install | undefined): void => {
+    install = next;
+    progress.textContent = progressText(install, names);
+    progress.setAttribute('data-status', install?.status ?? 'not_installed');
+    const canChoose = isAdmin && (!install || !inProgress.has(install.status) || install.status === 'pending_review');
+    for (const r of rows.values()) r.checkbox.disabled = !canChoose;
+    replaceChildren(controls, installControls({ connectorId, title, path, install, account, ticked, status, error, onSubmitted: follow }));
+  };
+  function follow(): void {
+    if (following) return;
+    following = true;
+    followInstall(connectorId, install, (next) => {
+      show(next);
+      if (next && !inProgress.has(next.status)) {
+        following = false;
+        status.textContent = ''; // the progress line now says how it ended
+      }
     });
-    footer = el('div', { className: 'actions' }, enable);
-  } else {
-    footer = el('p', { id: 'read-only-note', className: 'note', text: `You are signed in as ${account?.role ?? 'a non-admin'}: this review is read-only. Only a tenant admin can change the actions or enable the connector.` });
   }
+  show(install);
+  if (install && inProgress.has(install.status)) follow();
 
   return el('section', { attrs: { 'aria-labelledby': 'review-title' } },
     el('p', {}, el('a', { text: '← Marketplace', attrs: { href: '#/marketplace' } })),
     el('h1', { id: 'review-title', text: `Review install: ${title}` }),
     listing ? el('p', { className: 'lead', text: listing.summary }) : null,
-    install ? el('p', { className: 'note', text: `Current install status: ${install.status}.` }) : null,
+    progress,
     el('div', { className: 'two-col' },
       el('section', { className: 'card', attrs: { 'aria-labelledby': 'scopes-title' } },
         el('h2', { id: 'scopes-title', text: 'Requested scopes' }),
@@ -167,25 +168,5 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
         el('h2', { id: 'permissions-title', text: 'Requested permissions' }),
         first.permissionsRequested.length ? el('ul', { id: 'permissions', className: 'plain' }, ...first.permissionsRequested.map(permissionItem)) : el('p', { text: 'No permissions requested.' }))),
     el('div', { className: 'table-wrap' }, table),
-    status, error, footer);
-}
-
-const failed = new Set(['healthcheck_failed', 'rejected', 'expired']);
-
-/** Follows the install by polling until it is enabled or failed (or the page moved on). */
-async function followInstall(connectorId: string, status: HTMLElement): Promise<void> {
-  const startedOn = window.location.hash;
-  for (let i = 0; i < 150 && window.location.hash === startedOn; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    try {
-      const { installs } = await api.get<{ installs: Install[] }>('/console/api/connectors');
-      const install = installs.find((x) => x.connectorId === connectorId);
-      if (!install) continue;
-      const reason = typeof install.detail?.['reason'] === 'string' ? `: ${install.detail['reason']}` : '';
-      status.textContent = failed.has(install.status) ? `Install ${install.status.replace(/_/g, ' ')}${reason}` : `Install status: ${install.status}.`;
-      if (install.status === 'enabled' || failed.has(install.status)) return;
-    } catch {
-      return;
-    }
-  }
+    status, error, controls);
 }

@@ -18,6 +18,8 @@ export interface Install {
   connectorId: string;
   status: string;
   enabledActions: string[];
+  requestedBy?: string | null;
+  reviewedBy?: string | null;
   detail?: Record<string, unknown>;
   updatedAt?: string;
 }
