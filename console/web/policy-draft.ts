@@ -140,12 +140,13 @@ export function documentFromDraft(draft: PolicyDraft): { document: DraftDocument
     return n === undefined ? undefined : Math.round(n * timeUnits[d.unit] * 1000) / 1000;
   };
 
-  const approverGroups: DraftDocument['approverGroups'] = {};
+  // Maps, then Object.fromEntries: a name like "__proto__" stays an ordinary key.
+  const groups = new Map<string, { members: string[] }>();
   draft.groups.forEach((group, i) => {
     const name = group.name.trim();
     if (!name) issues.push({ key: `groups.${i}.name`, message: 'a group needs a name' });
-    else if (Object.hasOwn(approverGroups, name)) issues.push({ key: `groups.${i}.name`, message: `another group is already named "${name}"` });
-    else approverGroups[name] = { members: memberLines(group.members) };
+    else if (groups.has(name)) issues.push({ key: `groups.${i}.name`, message: `another group is already named "${name}"` });
+    else groups.set(name, { members: memberLines(group.members) });
   });
 
   const tier = (name: RiskTier): TierInput => {
@@ -166,20 +167,20 @@ export function documentFromDraft(draft: PolicyDraft): { document: DraftDocument
     return rule;
   };
 
-  const actions: NonNullable<DraftDocument['actions']> = {};
+  type Override = NonNullable<DraftDocument['actions']>[string];
+  const actions = new Map<string, Override>();
   for (const o of draft.overrides) {
     const approval = Object.fromEntries(Object.entries(o.ownerApproval).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v));
-    // Owner approval fields left empty mean none; partly filled, the server names what is missing.
-    actions[o.actionId] = Object.keys(approval).length
-      ? { mode: o.mode, ownerApproval: approval as unknown as OwnerApprovalDraft }
-      : { mode: o.mode };
+    // Owner approval fields left empty mean none; partly filled, it is sent as it is (hence the
+    // cast) so the server names the missing field.
+    actions.set(o.actionId, Object.keys(approval).length ? { mode: o.mode, ownerApproval: approval as Override['ownerApproval'] } : { mode: o.mode });
   }
 
   const document: DraftDocument = {
     schemaVersion: 1,
-    approverGroups,
+    approverGroups: Object.fromEntries(groups),
     tiers: { low: tier('low'), medium: tier('medium'), high: tier('high') },
-    actions,
+    actions: Object.fromEntries(actions),
     shadowConnectors: [...draft.shadowConnectors],
     identityCheck: { unverifiedApprovers: draft.unverifiedApprovers },
     credentials: { clientSecretStorage: draft.clientSecretStorage },

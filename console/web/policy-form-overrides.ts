@@ -91,7 +91,7 @@ export function overridesSection(initial: readonly OverrideDraft[], catalogue: r
     const taken = new Set(rows.map((r) => r.actionId));
     const groups = catalogue.map((c) => ({ c, free: c.actionIds.filter((a) => !taken.has(a)) })).filter((g) => g.free.length);
     picker.replaceChildren(
-      el('option', { text: groups.length ? 'Choose an action' : 'Every listed action has an override', attrs: { value: '' } }),
+      el('option', { text: groups.length ? 'Choose an action' : catalogue.some((c) => c.actionIds.length) ? 'Every listed action has an override' : 'No connector action is listed', attrs: { value: '' } }),
       ...groups.map(({ c, free }) => el('optgroup', { attrs: { label: c.connectorId } }, ...free.map((a) => el('option', { text: a, attrs: { value: a } })))));
     addButton.disabled = !groups.length;
   };

@@ -25,16 +25,23 @@ export interface PolicyForm {
 
 export function policyForm(document: unknown, catalogue: readonly ConnectorActions[], editable: boolean): PolicyForm {
   const initial = draftFromDocument(document);
+  /** Each row's last non-empty name, so a tier follows a group renamed by clearing and retyping it. */
   let lastNames = initial.groups.map((g) => g.name.trim());
   const groups = groupsSection(initial.groups, {
     editable,
     onNamesChange: () => {
       const names = groups.names();
-      // One name changed in place (typing): tiers on the old name follow it.
-      const changed = names.length === lastNames.length ? names.findIndex((n, i) => n !== lastNames[i]) : -1;
-      const rename = changed >= 0 && names.filter((n, i) => n !== lastNames[i]).length === 1 ? { from: lastNames[changed]!, to: names[changed]! } : undefined;
+      if (names.length !== lastNames.length) {
+        // A group added or removed: nothing was renamed.
+        tiers.setGroupNames(names);
+        lastNames = names;
+        return;
+      }
+      const changed = names.map((n, i) => (n && n !== lastNames[i] ? i : -1)).filter((i) => i >= 0);
+      const i = changed[0];
+      const rename = changed.length === 1 && i !== undefined && lastNames[i] ? { from: lastNames[i]!, to: names[i]! } : undefined;
       tiers.setGroupNames(names, rename);
-      lastNames = names;
+      lastNames = names.map((n, j) => n || lastNames[j]!);
     },
   });
   const tiers = tiersSection(initial.tiers, lastNames, editable);

@@ -89,6 +89,14 @@ describe('policy form model', () => {
     assert.deepEqual(document.approverGroups.oncall?.members, ['U0AGENT1', 'U0AGENT2'], 'the first group of a name is kept');
   });
 
+  it('keeps any name as an ordinary key, "__proto__" included', () => {
+    const draft = draftFromDocument(full);
+    draft.groups.push({ name: '__proto__', members: 'U0X1' });
+    const { document } = documentFromDraft(draft);
+    assert.deepEqual(Object.keys(document.approverGroups), ['oncall', 'team.leads', '__proto__']);
+    assert.equal(Object.getPrototypeOf(document.approverGroups), Object.prototype);
+  });
+
   it('places each server issue at the field its path names, the rest in the summary with a field to focus', () => {
     const draft: PolicyDraft = draftFromDocument(full);
     const { placed, unplaced } = placeIssues([

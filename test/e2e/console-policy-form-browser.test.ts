@@ -135,11 +135,20 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
       await lowTimeout.waitFor();
       await lowTimeout.fill('45');
       await tier(page, 'Low risk').getByRole('combobox', { name: 'Timeout unit' }).selectOption('minutes');
+      // Renaming a group (cleared, then retyped) takes the tiers that use it along.
+      const groupName = page.getByRole('group', { name: 'Approver group 1' }).getByRole('textbox', { name: 'Name', exact: true });
+      await groupName.fill('');
+      await groupName.fill('on-call');
+      assert.equal(await tier(page, 'High risk').getByLabel('Group', { exact: true }).inputValue(), 'on-call');
       await page.getByRole('button', { name: 'Edit as JSON' }).click();
       const editor = page.getByLabel('Policy document (JSON)');
       await editor.waitFor();
-      const document = JSON.parse(await editor.inputValue()) as { tiers: { low: { timeoutSeconds: number }; medium: { quorum: number } }; actions: Record<string, unknown> };
+      const document = JSON.parse(await editor.inputValue()) as {
+        approverGroups: Record<string, unknown>; tiers: Record<'low' | 'medium' | 'high', { group: string; timeoutSeconds: number; quorum: number }>; actions: Record<string, unknown>;
+      };
       assert.equal(document.tiers.low.timeoutSeconds, 45 * 60, 'the form\'s draft, in seconds');
+      assert.deepEqual(Object.keys(document.approverGroups), ['on-call']);
+      assert.deepEqual([document.tiers.low.group, document.tiers.medium.group, document.tiers.high.group], ['on-call', 'on-call', 'on-call']);
       assert.deepEqual(document.actions[blockedAction], { mode: 'block' });
 
       await editor.fill('{ "tiers": ');
