@@ -30,6 +30,8 @@ export interface RunFilter {
   limit?: number;
   /** Only runs after this one in the list's order (the last run of the previous page). */
   after?: RunKey;
+  /** This one run only (its own page reads its summary without listing the others). */
+  workflowId?: string;
 }
 
 /**
@@ -98,6 +100,8 @@ async function queryRuns(db: Queryable, filter: RunFilter, limit: number): Promi
     return `$${values.length}`;
   };
   const where: string[] = [];
+  // Inside the aggregate, so one run's summary reads only that run's events.
+  const oneRun = filter.workflowId !== undefined ? ` AND workflow_id = ${param(filter.workflowId)}` : '';
   if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
   if (filter.incident !== undefined) where.push(`incident ILIKE ${param(`%${likeLiteral(filter.incident)}%`)}`);
   if (filter.after !== undefined) {
@@ -112,7 +116,7 @@ async function queryRuns(db: Queryable, filter: RunFilter, limit: number): Promi
          COALESCE((array_agg(${STATUS_OF_EVENT} ORDER BY id DESC) FILTER (WHERE ${STATUS_OF_EVENT} IS NOT NULL))[1], 'received') AS status,
          min(created_at) AS started_at, max(created_at) AS updated_at, count(*) AS events
        FROM audit_events
-       WHERE tenant_id = $1 AND workflow_id IS NOT NULL AND ${RUN_EVENT_TYPES}
+       WHERE tenant_id = $1 AND workflow_id IS NOT NULL AND ${RUN_EVENT_TYPES}${oneRun}
        GROUP BY workflow_id
      ) runs
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -80,7 +80,7 @@ export function consoleRunsRouter(deps: ApiDeps): Router {
       listWrites(deps.pool, { tenantId, workflowId }),
       latestApprovalRequest(deps.pool, workflowId),
     ]);
-    const [summary] = await listRuns(deps.pool, { tenantId, incident: undefined, limit: 1000 }).then((all) => all.filter((r) => r.workflowId === workflowId));
+    const [summary] = await listRuns(deps.pool, { tenantId, workflowId, limit: 1 });
     const requested = [...events].reverse().find((e) => e.type === 'approval.requested');
     const decided = [...events].reverse().find((e) => e.type === 'approval.approved' || e.type === 'approval.denied');
     const runId = writes[writes.length - 1]?.runId ?? (request && request.tenantId === tenantId ? request.runId : null);

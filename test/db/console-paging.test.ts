@@ -47,6 +47,15 @@ describe('console runs and audit paging', () => {
   });
   after(async () => { await db?.close(); });
 
+  it("reads one run's summary by its id, however far down the list it is, and never another tenant's", async () => {
+    const oldest = 'triage-solo-00';
+    const [one, ...rest] = await listRuns(db.pool, { tenantId, workflowId: oldest, limit: 1 });
+    assert.deepEqual(rest, []);
+    assert.equal(one?.workflowId, oldest);
+    assert.equal(one?.incident, 'INC0010000');
+    assert.deepEqual(await listRuns(db.pool, { tenantId: otherTenantId, workflowId: oldest }), []);
+  });
+
   it('walks every run exactly once, most recently updated first, ties in workflow id order', async () => {
     const everything = await listRuns(db.pool, { tenantId });
     assert.equal(everything.length, 21);
