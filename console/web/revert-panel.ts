@@ -71,13 +71,13 @@ export async function revertPanel(detail: RunDetail): Promise<HTMLElement | null
     idle();
   };
 
-  const waiting = (revert: RevertSummary) => {
+  const waiting = (revert: RevertSummary, earlier: string | null = null) => {
     section.dataset['revertStatus'] = revert.status;
     replaceChildren(body,
       el('p', { id: 'revert-waiting' },
         `A revert was asked for${revert.requestedBy ? ` by ${revert.requestedBy}` : ''} at ${timeText(revert.requestedAt)}: `,
         el('strong', { text: statusLabel(revert.status) }),
-        '. An approver decides it in Slack or in the console Inbox; the person who asked cannot approve it.'),
+        '. An approver decides it in Slack or in the console Inbox.'),
       revert.reason ? el('p', {}, 'Reason: ', el('q', { text: revert.reason })) : null,
       revertLinks(revert));
     // The section is built before the page shows it: a few early polls may find it not yet in place.
@@ -94,11 +94,12 @@ export async function revertPanel(detail: RunDetail): Promise<HTMLElement | null
         const next = (await api.get<RevertView>(path)).revert;
         if (!section.isConnected) return;
         alert.textContent = '';
-        if (next && next.workflowId === revert.workflowId && !revertIsOpen(next)) {
+        // The revert id is reused: until the new run has recorded its request, the latest one read is the earlier revert.
+        if (next && next.workflowId === revert.workflowId && next.requestedAt !== earlier && !revertIsOpen(next)) {
           closed(next);
           return;
         }
-        if (next) section.dataset['revertStatus'] = next.status;
+        if (next && next.requestedAt !== earlier) section.dataset['revertStatus'] = next.status;
       } catch (err) {
         if (!section.isConnected) return;
         alert.textContent = `Could not refresh the revert: ${err instanceof Error ? err.message : 'unknown error'}`;
@@ -142,10 +143,10 @@ export async function revertPanel(detail: RunDetail): Promise<HTMLElement | null
         waiting({
           workflowId: started.workflowId, triageRunId: view.runId, requestedBy: session()?.account.email ?? null, reason: text,
           requestedAt: new Date().toISOString(), status: 'awaiting_approval', updatedAt: new Date().toISOString(),
-        });
+        }, lastClosed?.requestedAt ?? view.revert?.requestedAt ?? null);
       }, (err: unknown) => {
         status.textContent = '';
-        alert.textContent = err instanceof Error ? err.message : 'The revert could not be asked for.';
+        alert.textContent = `No revert started: ${err instanceof Error ? err.message : 'the server did not answer'}`;
         ask.disabled = false;
         cancel.disabled = false;
       });
