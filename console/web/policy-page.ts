@@ -172,13 +172,18 @@ export async function policyPage(): Promise<HTMLElement> {
   const save = () => busy('Saving…', async () => {
     const sent = draft();
     if (!sent) return;
-    const answer = await send<{ revision: number }>('PUT', '/console/api/policy', sent.value);
+    const answer = await send<{ revision: number; policy: unknown }>('PUT', '/console/api/policy', sent.value);
     if (!answer.ok) {
       status.textContent = `Not saved: ${problems(answer.issues.length)} in the draft, ${where(sent)}.`;
       showIssues(sent, answer.issues);
       return;
     }
     showIssues(sent, []);
+    if (sent.formDraft) {
+      // The stored document, defaults filled in (an empty quorum is stored as 1): the form shows it.
+      form = policyForm(answer.body.policy, catalogue, view.canSave);
+      replaceChildren(formPanel, form.element);
+    }
     const fresh = await send<PolicyView>('GET', '/console/api/policy');
     if (fresh.ok) replaceChildren(revisionList, ...revisionItems(fresh.body));
     replaceChildren(inForce, `Revision ${answer.body.revision} is in force.`);

@@ -92,6 +92,9 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
       await page.keyboard.press('Tab');
       assert.equal(await quorum.inputValue(), String(members.length));
 
+      // An optional field left empty is stored with its default.
+      const lowQuorum = tier(page, 'Low risk').getByLabel('Quorum');
+      await lowQuorum.fill('');
       await page.getByLabel('Action to override').selectOption(blockedAction);
       await page.getByRole('button', { name: 'Add override' }).click();
       const override = page.locator(`fieldset.policy-override[data-action-id="${blockedAction}"]`);
@@ -114,6 +117,7 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: /Saved as revision 1/ }).waitFor();
       assert.match(await page.locator('#policy-revisions').innerText(), new RegExp(`Revision 1 by ${admin.email.replace('.', '\\.')}`));
+      assert.equal(await lowQuorum.inputValue(), '1', 'the form shows the stored document, defaults filled in');
 
       await page.reload();
       await quorum.waitFor();
