@@ -161,7 +161,7 @@ export async function revertPanel(detail: RunDetail): Promise<HTMLElement | null
     replaceChildren(body, el('div', { className: 'revert-confirm note', attrs: { role: 'group', 'aria-labelledby': headingId } },
       el('h3', { id: headingId, text: 'Put these fields back?' }),
       restoresTable(view.restores),
-      el('p', { text: 'The revert is a run of its own: an approver other than you must approve it before anything changes.' }),
+      el('p', { text: 'The revert is a run of its own: nothing changes until an approver approves it.' }),
       el('div', { className: 'field' },
         el('label', { attrs: { for: reasonId }, text: 'Why revert?' }),
         reason,
