@@ -53,8 +53,8 @@ export function groupsSection(initial: readonly GroupDraft[], opts: { editable: 
         render();
         opts.onNamesChange();
         addButton?.focus();
-      }, { 'aria-label': `Remove approver group ${group.name || 'without a name'}` })));
-      name.addEventListener('input', () => row.element.querySelector('.row-actions button')?.setAttribute('aria-label', `Remove approver group ${name.value.trim() || 'without a name'}`));
+      }, { 'aria-label': `Remove group ${group.name || '(no name)'}` })));
+      name.addEventListener('input', () => row.element.querySelector('.row-actions button')?.setAttribute('aria-label', `Remove group ${name.value.trim() || '(no name)'}`));
     }
     return row;
   }

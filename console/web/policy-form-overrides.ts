@@ -64,7 +64,7 @@ export function overridesSection(initial: readonly OverrideDraft[], catalogue: r
         rows.splice(rows.indexOf(r), 1);
         render();
         picker.focus();
-      }, { 'aria-label': `Remove the override of ${o.actionId}` })));
+      }, { 'aria-label': `Remove override of ${o.actionId}` })));
     }
     return r;
   };

@@ -4,8 +4,9 @@
  * message next to the quorum field (the message the field names in aria-describedby, the field
  * marked invalid and focused); the admin fixes it by keyboard, blocks a connector action with an
  * override, simulates (the action changes to blocked), saves with Tab and Enter, and the reloaded
- * page shows the saved values in the form. Switching to JSON and back keeps the draft, and JSON
- * that does not parse keeps the JSON view. A viewer on a phone sees the form with every control
+ * page shows the saved values in the form. A renamed group takes its tiers along, switching to
+ * JSON and back keeps the draft, JSON that does not parse keeps the JSON view, and a group added
+ * with a name already taken is caught at its name field before anything is sent. A viewer on a phone sees the form with every control
  * disabled and no Save, and nothing scrolls sideways. Screenshots go to test-artifacts/console/.
  */
 import assert from 'node:assert/strict';
@@ -130,7 +131,7 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
     }
   });
 
-  it('keeps the draft between the form and JSON, and stays on JSON that does not parse', async () => {
+  it('keeps the draft between the form and JSON, stays on JSON that does not parse, and catches two groups of one name', async () => {
     const { context, page, problems } = await watchedPage(browser);
     try {
       await signIn(page, admin);
@@ -167,6 +168,22 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
       assert.equal(await tier(page, 'Medium risk').getByLabel('Quorum').inputValue(), '2');
       assert.equal(await lowTimeout.inputValue(), '45');
       assert.equal(await editor.isVisible(), false);
+
+      // A second group with the same name is caught by the form itself, at the new name field.
+      await page.getByRole('button', { name: 'Add group' }).click();
+      const second = page.getByRole('group', { name: 'Approver group 2' });
+      const secondName = second.getByRole('textbox', { name: 'Name', exact: true });
+      assert.equal(await focusedId(page), await secondName.getAttribute('id'), 'the new group\'s name is focused');
+      await page.keyboard.type('on-call');
+      await second.getByRole('textbox', { name: 'Members', exact: true }).fill('U0CAROL003');
+      await page.getByRole('button', { name: 'Validate' }).click();
+      await page.getByRole('status').filter({ hasText: /The form has problems/ }).waitFor();
+      assert.equal(await secondName.getAttribute('aria-invalid'), 'true');
+      assert.match(Object.values(await descriptions(page, secondName)).join(' '), /another group is already named "on-call"/);
+      await second.getByRole('button', { name: 'Remove group on-call' }).click();
+      assert.equal(await page.getByRole('group', { name: 'Approver group 2' }).count(), 0);
+      await page.getByRole('button', { name: 'Validate' }).click();
+      await page.getByRole('status').filter({ hasText: 'The draft is valid.' }).waitFor();
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
