@@ -25,6 +25,7 @@ import { consoleRevertRouter } from './console/console-revert-routes';
 import { consoleAuditRouter } from './console/console-audit-routes';
 import { consoleConnectionsRouter } from './console/console-connections-routes';
 import { consolePolicyRouter } from './console/console-policy-routes';
+import { consoleAppRegistrationRouter } from './console/console-app-registration-routes';
 import { consoleAuthRouter } from './console/console-auth-routes';
 import { consoleAssetsRouter } from './console/console-assets';
 import type { ApiDeps } from './deps';
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(consoleAuthRouter(deps));
   app.use(consolePolicyRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use(consoleConnectionsRouter(deps));
+  app.use(consoleAppRegistrationRouter(deps));
   app.use(consoleApiRouter(deps, deps.catalogue ?? registryCatalogue(deps.registry)));
   app.use(consoleApprovalsRouter(deps));
   app.use(consoleRunsRouter(deps));
