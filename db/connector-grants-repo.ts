@@ -114,6 +114,23 @@ export async function hasGrant(db: Queryable, tenantId: string, connectorId: str
   return rows.length > 0;
 }
 
+/** A grant's standing without its tokens (nothing is unsealed): for pages that show a connection. */
+export interface GrantStanding {
+  connectorId: string;
+  grantType: GrantType;
+  status: GrantStatus;
+  reauthReason: string | null;
+  refreshedAt: Date | null;
+}
+
+/** The standing of every grant the tenant holds. */
+export async function listGrantStandings(db: Queryable, tenantId: string): Promise<GrantStanding[]> {
+  if (!isUuid(tenantId)) return [];
+  const { rows } = await db.query<{ connector_id: string; grant_type: GrantType; status: GrantStatus; reauth_reason: string | null; refreshed_at: Date | null }>(
+    'SELECT connector_id, grant_type, status, reauth_reason, refreshed_at FROM connector_grants WHERE tenant_id = $1', [tenantId]);
+  return rows.map((r) => ({ connectorId: r.connector_id, grantType: r.grant_type, status: r.status, reauthReason: r.reauth_reason, refreshedAt: r.refreshed_at }));
+}
+
 /** What a lease claim found. */
 export interface LeaseClaim {
   claimed: boolean;

@@ -1,6 +1,7 @@
 /**
  * The console's connections page, for the signed-in account's tenant: each install with its
- * status and last healthcheck (any role), a smoke test of its read actions (admins; the
+ * status, last healthcheck and OAuth grant standing (any role), accepting a grant the provider
+ * widened after install (admins), a smoke test of its read actions (admins; the
  * marketplace's own `runSmokeTest`, audited with the account), and disconnecting (admins) after
  * a preview of what will be deleted here and revoked at the provider, confirmed by typing the
  * connector id. The disconnect itself is the `disconnectConnector` workflow, as in the admin API.
@@ -8,7 +9,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../db/audit-repo';
-import { hasGrant } from '../../db/connector-grants-repo';
+import { hasGrant, listGrantStandings, type GrantStanding } from '../../db/connector-grants-repo';
+import { acceptHeldGrant } from '../../credentials/grant-change';
+import { scopeDriftOf } from '../../credentials/install-grant';
 import { getInstall, listInstalls } from '../../db/installs-repo';
 import { listSecretNames } from '../../db/secrets-repo';
 import { runSmokeTest } from '../../marketplace/smoke-test';
@@ -23,6 +26,12 @@ import { consoleSessionOf, requireConsoleSession, requireRole } from './console-
 
 const smokeSchema = z.object({ inputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) });
 const disconnectSchema = z.object({ confirm: z.string().max(200).optional() });
+
+/** How the page shows a grant: never a token, only its kind and whether it still works. */
+function grantView(grant: GrantStanding | undefined) {
+  if (!grant) return null;
+  return { type: grant.grantType, status: grant.status, reauthReason: grant.reauthReason, refreshedAt: grant.refreshedAt };
+}
 
 export interface LastHealthcheck { outcome: string; detail: string; durationMs: number | null; at: Date; source: 'install' | 'smoke_test' }
 
@@ -55,7 +64,7 @@ export function consoleConnectionsRouter(deps: ApiDeps): Router {
 
   router.get('/console/api/connections', async (_req, res) => {
     const session = consoleSessionOf(res);
-    const installs = await listInstalls(deps.pool, session.tenantId);
+    const [installs, grants] = await Promise.all([listInstalls(deps.pool, session.tenantId), listGrantStandings(deps.pool, session.tenantId)]);
     res.json({
       canManage: session.role === 'admin',
       connections: await Promise.all(installs.map(async (install) => {
@@ -66,10 +75,21 @@ export function consoleConnectionsRouter(deps: ApiDeps): Router {
           requestedBy: install.requestedBy, reviewedBy: install.reviewedBy, updatedAt: install.updatedAt,
           detail: typeof install.detail['message'] === 'string' ? install.detail['message'] : undefined,
           installable: deps.registry.isInstallable(install.connectorId),
+          grant: grantView(grants.find((g) => g.connectorId === install.connectorId)),
+          // A grant that grew past the manifest after install: what an admin is asked to accept.
+          heldFor: install.status === 'held_scope_review' ? scopeDriftOf({ scopeDrift: install.detail['pendingScopeDrift'] })?.broader ?? [] : [],
           lastHealthcheck: await lastHealthcheck(deps, session.tenantId, install.connectorId, install.workflowId) ?? null,
         };
       })),
     });
+  });
+
+  // A provider grant that grew after install holds the connector until an admin accepts it (as the admin API's accept).
+  router.post('/console/api/connectors/:connectorId/scopes/accept', async (req, res) => {
+    const session = requireRole(res, 'admin');
+    const accepted = await acceptHeldGrant(deps.pool, session.tenantId, req.params.connectorId, session.email);
+    if (!accepted) throw new HttpError(409, 'not_held', `the ${req.params.connectorId} connector is not held for a grant review`);
+    res.json({ status: 'enabled', acceptedScopes: accepted.broader, disabledActions: accepted.disabledActions });
   });
 
   router.post('/console/api/connectors/:connectorId/smoke-test', async (req, res) => {

@@ -10,6 +10,9 @@ interface LastHealthcheck { outcome: string; detail: string; durationMs: number 
 interface Connection {
   connectorId: string; name: string; status: string; manifestVersion: string; enabledActions: string[];
   updatedAt: string; detail?: string; installable: boolean; lastHealthcheck: LastHealthcheck | null;
+  grant: { type: string; status: 'active' | 'needs_reauthorization'; reauthReason: string | null; refreshedAt: string | null } | null;
+  /** Scopes the provider granted beyond the manifest after install, waiting for an admin. */
+  heldFor: string[];
 }
 interface SmokeReport { passed: boolean; steps: Array<{ step: string; outcome: 'pass' | 'fail' | 'skipped'; durationMs: number; detail: string }> }
 interface Preview {
@@ -57,7 +60,7 @@ function previewList(p: Preview): HTMLElement {
     el('p', { text: p.retained }));
 }
 
-function connectionCard(c: Connection, canManage: boolean, disconnected: (message: string) => void): HTMLElement {
+function connectionCard(c: Connection, canManage: boolean, changed: (message: string) => void): HTMLElement {
   const titleId = `connection-title-${c.connectorId}`;
   const status = messageRegion('status');
   const alert = messageRegion('alert');
@@ -101,7 +104,7 @@ function connectionCard(c: Connection, canManage: boolean, disconnected: (messag
         status.textContent = 'Disconnecting…';
         api.post<DisconnectResult>(`/console/api/connectors/${encodeURIComponent(c.connectorId)}/disconnect`, { confirm: input.value })
           .then((result) => {
-            disconnected(`${preview.name} disconnected. Deleted: ${result.deletedCredentials.join(', ') || 'no stored credentials'}; ${result.revokedRouteTokens} route token(s) disabled. ${result.revocationDetail}${result.grant ? ` ${result.grant}` : ''}`);
+            changed(`${preview.name} disconnected. Deleted: ${result.deletedCredentials.join(', ') || 'no stored credentials'}; ${result.revokedRouteTokens} route token(s) disabled. ${result.revocationDetail}${result.grant ? ` ${result.grant}` : ''}`);
           }, (err: unknown) => { confirm.disabled = false; fail(err); });
       });
       replaceChildren(output, el('section', { className: 'confirm-disconnect note', attrs: { role: 'group', 'aria-labelledby': headingId } },
@@ -119,6 +122,26 @@ function connectionCard(c: Connection, canManage: boolean, disconnected: (messag
   const disconnect = el('button', { className: 'danger', text: 'Disconnect…', attrs: { type: 'button', 'aria-describedby': titleId }, on: { click: () => void openDisconnect() } });
 
   const health = el('dd', { className: 'last-healthcheck', text: healthText(c.lastHealthcheck) });
+  const review = `#/connectors/${encodeURIComponent(c.connectorId)}/review`;
+  let attention: HTMLElement | null = null;
+  if (c.status === 'held_scope_review') {
+    const accept = el('button', { text: 'Accept the broader grant', attrs: { type: 'button', 'aria-describedby': titleId } });
+    accept.addEventListener('click', () => {
+      accept.disabled = true;
+      alert.textContent = '';
+      status.textContent = 'Accepting the grant…';
+      api.post<{ acceptedScopes: string[] }>(`/console/api/connectors/${encodeURIComponent(c.connectorId)}/scopes/accept`, {})
+        .then((answer) => changed(`${c.name} is enabled again with the broader grant accepted (${answer.acceptedScopes.join(', ')}).`),
+          (err: unknown) => { accept.disabled = false; fail(err); });
+    });
+    attention = el('div', { className: 'note held-grant', attrs: { 'data-held-for': c.heldFor.join(' ') } },
+      el('p', { text: `Held: the provider now grants more than the manifest declares (${c.heldFor.join(', ') || 'unknown scopes'}). Every action is refused until a tenant admin accepts the grant, or authorises the connector again with less.` }),
+      canManage ? el('div', { className: 'actions' }, accept, el('a', { text: 'Authorise again', attrs: { href: review } })) : null);
+  } else if (c.grant?.status === 'needs_reauthorization') {
+    attention = el('div', { className: 'note reauthorize', attrs: { 'data-grant-status': c.grant.status } },
+      el('p', { text: `Needs re-authorisation: ${c.grant.reauthReason ?? 'the provider refused the grant'}. Runs that use ${c.name} fail until a tenant admin authorises it again.` }),
+      canManage ? el('a', { text: 'Authorise again', attrs: { href: review } }) : null);
+  }
   const active = c.status !== 'disconnected';
   return el('article', { className: 'card connection', attrs: { 'aria-labelledby': titleId, 'data-connector-id': c.connectorId, 'data-status': c.status } },
     el('h2', { id: titleId, text: c.name }),
@@ -126,8 +149,11 @@ function connectionCard(c: Connection, canManage: boolean, disconnected: (messag
       el('dt', { text: 'Status' }), el('dd', {}, el('span', { className: `badge install-${c.status}`, text: c.status })),
       c.detail ? el('dt', { text: 'Detail' }) : null, c.detail ? el('dd', { text: c.detail }) : null,
       el('dt', { text: 'Last healthcheck' }), health,
+      c.grant ? el('dt', { text: 'Access grant' }) : null,
+      c.grant ? el('dd', { className: 'grant', text: `${c.grant.type === 'client_credentials' ? 'OAuth client credentials' : 'OAuth authorisation'}: ${c.grant.status === 'active' ? 'active' : 'needs re-authorisation'}${c.grant.refreshedAt ? `, last refreshed ${new Date(c.grant.refreshedAt).toLocaleString()}` : ''}` }) : null,
       el('dt', { text: 'Enabled actions' }), el('dd', { text: c.enabledActions.join(', ') || 'None' }),
       el('dt', { text: 'Manifest' }), el('dd', { text: c.manifestVersion })),
+    attention,
     canManage && active
       ? el('div', { className: 'actions' }, c.installable ? smoke : null, disconnect)
       : null,

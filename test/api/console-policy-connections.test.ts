@@ -5,7 +5,8 @@
  * stores a revision audited with the account; a smoke test reports each step with its timing and
  * becomes the last healthcheck; the disconnect preview lists what will be deleted and revoked; a
  * disconnect without the right confirmation is refused (422), with it the connector is
- * disconnected and the audit names the account.
+ * disconnected and the audit names the account. A connection held because the provider widened
+ * its grant shows the scopes to accept, and an admin (not a viewer) accepts it once.
  * Run: node --import tsx --test test/api/console-policy-connections.test.ts
  */
 import assert from 'node:assert/strict';
@@ -126,6 +127,28 @@ describe('console policy and connections', { concurrency: false }, () => {
     assert.equal(slack?.lastHealthcheck?.outcome, steps[0]?.outcome);
     const audit = await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, type: 'connector.smoke_test' });
     assert.equal(audit.at(-1)?.actor, admin.email);
+  });
+
+  it('shows a connection held for a widened grant with the scopes to accept; an admin accepts it (a viewer may not), once', async () => {
+    // What the grant-change check records when the provider starts granting more after install.
+    const drift = { granted: ['users:read', 'chat:write', 'channels:history'], declared: ['users:read', 'chat:write'], broader: ['channels:history'], missing: [], disabledActions: [] };
+    await updateInstall(suite.h.db.pool, suite.h.tenant.id, 'slack', { status: 'held_scope_review', detail: { pendingScopeDrift: drift } });
+    const list = await call('GET', '/console/api/connections', { as: vic });
+    const slack = (list.body['connections'] as Array<{ connectorId: string; status: string; heldFor: string[]; grant: unknown }>).find((c) => c.connectorId === 'slack');
+    assert.equal(slack?.status, 'held_scope_review');
+    assert.deepEqual(slack?.heldFor, ['channels:history']);
+    assert.equal(slack?.grant, null, 'an install with pasted credentials has no OAuth grant to show');
+
+    assert.equal((await call('POST', '/console/api/connectors/slack/scopes/accept', { as: vic, body: {} })).status, 403);
+    const accepted = await call('POST', '/console/api/connectors/slack/scopes/accept', { as: ada, body: {} });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.deepEqual(accepted.body['acceptedScopes'], ['channels:history']);
+    const after = (await call('GET', '/console/api/connections', { as: vic })).body['connections'] as Array<{ connectorId: string; status: string; heldFor: string[] }>;
+    assert.equal(after.find((c) => c.connectorId === 'slack')?.status, 'enabled');
+    const audit = await listAudit(suite.h.db.pool, { tenantId: suite.h.tenant.id, type: 'connector.scope_drift_accepted' });
+    assert.equal(audit.at(-1)?.actor, admin.email);
+    const again = await call('POST', '/console/api/connectors/slack/scopes/accept', { as: ada, body: {} });
+    assert.equal(again.status, 409, JSON.stringify(again.body));
   });
 
   it('previews a disconnect: the credentials, grant and route tokens deleted, and what is revoked at the provider', async () => {
