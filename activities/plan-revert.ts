@@ -29,7 +29,9 @@ export function createPlanRevert(deps: ActivityDeps) {
       const { calls, leftAlone } = proposeRevert({ incident: context.incident, rows, target: input.target, labels });
       const plan = await context.plan({
         calls, purpose: 'revert of the triage', reason: input.target.reason,
-        alsoExcluded: [{ approver: input.target.requestedBy, reason: 'asked for this revert' }],
+        alsoExcluded: [input.target.requestedBy, input.target.requesterApproverId]
+          .filter((who): who is string => who !== undefined)
+          .map((approver) => ({ approver, reason: 'asked for this revert' })),
       });
       return { ...plan, revertOf: input.target, leftAlone };
     });

@@ -22,6 +22,8 @@ export interface RevertRequest {
   /** A particular run of that id; the latest run when absent. */
   triageRunId?: string;
   requestedBy: string;
+  /** The requester's approver id (Slack user id) when `requestedBy` is not one (console accounts). */
+  requesterApproverId?: string;
   reason: string;
 }
 
@@ -60,7 +62,10 @@ export async function startRevert(
   const workflowId = revertWorkflowId(tenant.slug, parts.sysId);
   const input: RevertInput = {
     tenantId: tenant.id, tenantSlug: tenant.slug, sysId: parts.sysId,
-    target: { workflowId: request.triageWorkflowId, runId: triageRunId, requestedBy: request.requestedBy, reason: request.reason },
+    target: {
+      workflowId: request.triageWorkflowId, runId: triageRunId, requestedBy: request.requestedBy, reason: request.reason,
+      ...(request.requesterApproverId ? { requesterApproverId: request.requesterApproverId } : {}),
+    },
   };
   try {
     await deps.temporal.workflow.start<typeof revertTriageRun>(revertWorkflowType, {

@@ -24,8 +24,13 @@ export interface RevertTarget {
   /** The triage run's workflow id and run id (the id is reused by later triages of the incident). */
   workflowId: string;
   runId: string;
-  /** Slack user id of the person who asked for the revert: they may not approve it themselves. */
+  /** Who asked for the revert (a Slack user id, or a console account's e-mail): they may not approve it themselves. */
   requestedBy: string;
+  /**
+   * The Slack user id the requester decides approvals as, when they asked from the console (their
+   * account's approver id): excluded too, so an admin who is also an approver cannot approve their own revert.
+   */
+  requesterApproverId?: string;
   reason: string;
 }
 

@@ -92,6 +92,8 @@ export function consoleRevertRouter(deps: ApiDeps): Router {
     const body = parseOr422(revertSchema, req.body ?? {}, 'invalid revert request');
     const started = await startRevert(deps, {
       triageWorkflowId: workflowId, requestedBy: session.email, reason: body.reason,
+      // The account decides approvals as this Slack user: it may not approve its own revert there either.
+      ...(session.approverId ? { requesterApproverId: session.approverId } : {}),
       ...(body.runId ? { triageRunId: body.runId } : {}),
     });
     res.status(202).json({

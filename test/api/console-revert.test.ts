@@ -65,7 +65,8 @@ async function openLink(link: string, opts: { accept?: string; as?: Signed } = {
 describe('console revert of a run', { concurrency: false }, () => {
   const password = 'a long enough console password';
   const accounts = {
-    admin: { email: 'ada.admin@acme.example', role: 'admin' },
+    // An admin who is also one of the tenant's approvers (Slack user bob).
+    admin: { email: 'ada.admin@acme.example', role: 'admin', approverId: approvers.bob },
     viewer: { email: 'vic.viewer@acme.example', role: 'viewer' },
   } as const;
   const signed: Partial<Record<keyof typeof accounts | 'globex', Signed>> = {};
@@ -180,6 +181,8 @@ describe('console revert of a run', { concurrency: false }, () => {
     const waiting = await h.waitForStatus(revertId, 'awaiting_approval');
     assert.equal(waiting.plan?.revertOf?.requestedBy, accounts.admin.email);
     assert.equal(waiting.plan?.revertOf?.workflowId, run.workflowId);
+    // The account approves as bob in Slack and in the inbox: bob may not approve this revert.
+    assert.ok(waiting.plan?.excludedApprovers.some((e) => e.approver === approvers.bob && e.reason === 'asked for this revert'), JSON.stringify(waiting.plan?.excludedApprovers));
 
     const requested = (await listAudit(h.db.pool, { tenantId: h.tenant.id, workflowId: revertId, type: 'revert.requested' }))[0];
     assert.equal(requested?.actor, accounts.admin.email, 'the trail names the console account as the requester');
