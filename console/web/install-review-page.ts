@@ -6,6 +6,8 @@
  * the healthcheck to enabled, or failed with the reason. Everybody else reads the page.
  */
 import { api, session } from './api';
+import { appRegistrationCard } from './app-registration-card';
+import { isProvider, type AppRegistrationAnswer } from './app-registration-fields';
 import { el, messageRegion, replaceChildren, uniqueId } from './dom';
 import { installControls } from './install-controls';
 import { followInstall, inProgress, progressText, requestedActionsOf } from './install-progress';
@@ -60,9 +62,13 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
   const account = session()?.account;
   const isAdmin = account?.role === 'admin';
   const path = `/console/api/connectors/${encodeURIComponent(connectorId)}`;
-  const [{ listings }, { installs }] = await Promise.all([
+  const [{ listings }, { installs }, registration] = await Promise.all([
     api.get<{ listings: Listing[] }>('/console/api/marketplace'),
     api.get<{ installs: Install[] }>('/console/api/connectors').catch(() => ({ installs: [] as Install[] })),
+    // The tenant's own app at the provider: Enable needs it registered first.
+    isProvider(connectorId)
+      ? api.get<AppRegistrationAnswer>(`/console/api/app-registrations/${connectorId}`).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
+      : undefined,
   ]);
   let install = installs.find((i) => i.connectorId === connectorId);
   // A review in progress opens with the actions its requester ticked.
@@ -168,5 +174,6 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
         el('h2', { id: 'permissions-title', text: 'Requested permissions' }),
         first.permissionsRequested.length ? el('ul', { id: 'permissions', className: 'plain' }, ...first.permissionsRequested.map(permissionItem)) : el('p', { text: 'No permissions requested.' }))),
     el('div', { className: 'table-wrap' }, table),
+    isProvider(connectorId) && registration ? appRegistrationCard({ provider: connectorId, answer: registration, account }) : null,
     status, error, controls);
 }
