@@ -1,8 +1,12 @@
 /**
- * Console sessions on the wire: the HttpOnly, SameSite=Strict cookie carrying the session id,
+ * Console sessions on the wire: the HttpOnly, SameSite=Lax cookie carrying the session id,
  * and the CSRF token every state-changing request must repeat in `x-csrf-token`. The token is an
  * HMAC of the session id, so the server stores nothing for it, a page can fetch it again after a
  * reload (GET /console/api/session), and a site that cannot read the cookie cannot compute it.
+ * Lax rather than Strict so that following the audit link from a Slack message (a top-level
+ * navigation from another site) arrives signed in and lands on the run page; what Strict would
+ * add — refusing cross-site requests — the CSRF token already does for every change, and a
+ * cross-site GET can only navigate to a page, never read it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -24,7 +28,7 @@ export function csrfTokenFor(sessionId: string): string {
 
 export function setSessionCookie(res: Response, sessionId: string, publicBaseUrl: string): void {
   res.cookie(SESSION_COOKIE, sessionId, {
-    httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_SECONDS * 1000,
+    httpOnly: true, sameSite: 'lax', path: '/', maxAge: SESSION_TTL_SECONDS * 1000,
     secure: new URL(publicBaseUrl).protocol === 'https:',
   });
 }

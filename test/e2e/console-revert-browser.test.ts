@@ -67,10 +67,14 @@ describe('console revert in a browser', { skip, concurrency: false }, () => {
 
   const runHash = () => `#/runs/${encodeURIComponent(run.workflowId)}`;
 
-  it('the Slack audit link opened in a signed-in browser lands on the run page', async () => {
+  it('the Slack audit link clicked on another site in a signed-in browser lands on the run page', async () => {
     const { context, page, problems } = await signedIn(viewer);
     try {
-      await page.goto(link);
+      // As in Slack: the link is clicked on a page of another site, a cross-site top-level
+      // navigation (the session cookie must be one the browser sends on it).
+      await page.goto('about:blank');
+      await page.setContent(`<a id="slack-link" href="${link}">Audit trail</a>`);
+      await page.click('#slack-link');
       await page.locator('#changes').waitFor();
       const url = new URL(page.url());
       assert.equal(url.pathname, '/console/');
