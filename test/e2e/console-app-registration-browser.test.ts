@@ -42,8 +42,8 @@ describe('registering the tenant’s own app from the console', { skip, concurre
     await browser?.close();
   });
 
-  const signedIn = async (who: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-    const opened = await watchedPage(browser);
+  const signedIn = async (who: { email: string; password: string }, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
+    const opened = await watchedPage(browser, viewport);
     const { page } = opened;
     await page.goto(`${origin}/console/#/login`);
     await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
@@ -54,8 +54,8 @@ describe('registering the tenant’s own app from the console', { skip, concurre
     return opened;
   };
 
-  const openReview = async (page: Page): Promise<void> => {
-    await page.goto(`${origin}/console/#/connectors/servicenow/review`);
+  const openReview = async (page: Page, connectorId = 'servicenow'): Promise<void> => {
+    await page.goto(`${origin}/console/#/connectors/${connectorId}/review`);
     await page.locator('#simulation').waitFor();
     await page.locator('#app-registration').waitFor();
   };
@@ -143,6 +143,49 @@ describe('registering the tenant’s own app from the console', { skip, concurre
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+    }
+  });
+
+  it('offers on a phone only the ways the policy allows to keep the Slack client secret, and saves a reference', async () => {
+    const setStorage = async (storage: 'either' | 'reference') => {
+      const current = await suite.h.admin('GET', `/admin/tenants/${suite.h.tenant.slug}/policy`);
+      const stored = await suite.h.admin('PUT', `/admin/tenants/${suite.h.tenant.slug}/policy`, { ...(current.body['policy'] as Record<string, unknown>), credentials: { clientSecretStorage: storage } });
+      assert.equal(stored.status, 201, JSON.stringify(stored.body));
+    };
+    await setStorage('reference');
+    const signingSecret = `slack-signing-${randomBytes(8).toString('hex')}`;
+    const { context, page, problems } = await signedIn(ada, { width: 390, height: 844 });
+    try {
+      await openReview(page, 'slack');
+      assert.match(await page.locator('#app-registration').innerText(), /OAuth & Permissions/);
+      assert.equal(await page.locator('#app-registration-redirect-uri').innerText(), new URL('/oauth/callback/slack', suite.h.webhookUrl).toString());
+      const form = page.locator('#app-registration-form');
+      const labels = await form.locator('label').allInnerTexts();
+      assert.deepEqual(labels.filter((l) => ['Client ID', 'How the secret is kept', 'Environment variable name', 'App ID', 'Signing secret'].includes(l)),
+        ['Client ID', 'How the secret is kept', 'Environment variable name', 'App ID', 'Signing secret'], 'Slack’s order, the secret kept by reference');
+      const way = form.getByLabel('How the secret is kept');
+      assert.deepEqual(await way.locator('option').allInnerTexts(), ['Environment variable', 'File'], 'the policy allows no sealed value');
+      assert.equal(await form.getByLabel('Client secret', { exact: true }).count(), 0, 'no box for a value');
+      await way.selectOption({ label: 'File' });
+      await form.getByLabel('File path').waitFor();
+      assert.equal(await form.getByLabel('Environment variable name').count(), 0);
+      await way.selectOption({ label: 'Environment variable' });
+      await form.getByLabel('Client ID').fill('slack-console-client');
+      await form.getByLabel('Environment variable name').fill('GATEHOUSE_TENANT_SECRET_ACME_SLACK');
+      const signing = form.getByLabel('Signing secret');
+      assert.equal(await signing.getAttribute('type'), 'password');
+      await signing.fill(signingSecret);
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+      assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+      await form.getByRole('button', { name: 'Save Slack app' }).click();
+      await page.locator('#app-registration-facts').waitFor();
+      assert.match(await page.locator('#app-registration-facts').innerText(), /Client secret\s+environment variable GATEHOUSE_TENANT_SECRET_ACME_SLACK/);
+      assert.ok(!(await page.content()).includes(signingSecret), 'the signing secret is nowhere in the page');
+      await page.screenshot({ path: path.join(consoleArtifacts, 'app-registration-slack-phone.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await setStorage('either');
     }
   });
 });
