@@ -29,7 +29,11 @@ function labelOf(plan: RunPlan): string {
 
 /** Why the run asks: who asked for a revert, the routing rule that matched, or the workflow's reason. */
 function originField(plan: RunPlan) {
-  if (plan.revertOf) return mrkdwn(`*Revert asked for by*\n<@${escapeMrkdwn(plan.revertOf.requestedBy)}>`);
+  if (plan.revertOf) {
+    // Asked from Slack it is a user id (mentioned); from the console or the admin API, an e-mail or a name (shown as text).
+    const who = plan.revertOf.requestedBy;
+    return mrkdwn(`*Revert asked for by*\n${/^[UW][A-Z0-9]{2,}$/.test(who) ? `<@${who}>` : escapeMrkdwn(who)}`);
+  }
   if (plan.incident) return mrkdwn(`*Routing rule*\n${escapeMrkdwn(plan.ruleName ?? '—')}`);
   return mrkdwn(`*Why*\n${escapeMrkdwn(plan.reason ?? '—')}`);
 }

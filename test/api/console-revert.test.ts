@@ -200,6 +200,8 @@ describe('console revert of a run', { concurrency: false }, () => {
 
     const request = h.slack.messages(channelId).at(-1)!;
     assert.ok(hasDecisionButtons(request));
+    // The requester is a console account: named by its e-mail, not as a broken Slack mention.
+    assert.ok(JSON.stringify(request).includes(JSON.stringify(`*Revert asked for by*\n${accounts.admin.email}`)), messageText(request));
     await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: request.channel, ts: request.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
     for (const deadline = Date.now() + 10_000; !(await h.state(revertId)).decision;) {
       if (Date.now() > deadline) throw new Error('the decision never reached the revert run');
