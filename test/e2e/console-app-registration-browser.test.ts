@@ -5,7 +5,10 @@
  * register at the instance, fills the form by keyboard (a save without the secret is refused at
  * the secret's field, which gets the focus), saves, and sees the registration without the secret
  * anywhere in the page; Enable then goes through the instance's consent and back to a review
- * waiting for another admin. A viewer sees the registration read-only. Screenshots go to
+ * waiting for another admin. A viewer sees the registration read-only. On a phone, a policy that
+ * wants references offers only an environment variable or a file for Slack's client secret; the
+ * GitHub form takes the private key in an empty textarea and shows a refused App id at its field.
+ * Screenshots go to
  * test-artifacts/console/app-registration*.png (git-ignored).
  */
 import assert from 'node:assert/strict';
@@ -186,6 +189,35 @@ describe('registering the tenant’s own app from the console', { skip, concurre
     } finally {
       await context.close();
       await setStorage('either');
+    }
+  });
+
+  it('asks an admin for the GitHub App with its private key in an empty textarea and github.com as the default web URL', async () => {
+    const { context, page, problems } = await signedIn(ada);
+    try {
+      await openReview(page, 'github');
+      assert.match(await page.locator('#app-registration').innerText(), /Setup URL \(under Post installation\)/);
+      assert.equal(await page.locator('#app-registration-redirect-uri').innerText(), new URL('/oauth/github/setup', suite.h.webhookUrl).toString());
+      const form = page.locator('#app-registration-form');
+      const key = form.getByLabel('Private key', { exact: true });
+      assert.equal(await key.evaluate((node) => node.tagName), 'TEXTAREA');
+      assert.equal(await key.getAttribute('autocomplete'), 'off');
+      assert.equal(await key.inputValue(), '');
+      assert.equal(await form.getByLabel('Webhook secret').getAttribute('type'), 'password');
+      assert.equal(await form.getByLabel('Web URL').inputValue(), 'https://github.com');
+      const labels = await form.locator('label').allInnerTexts();
+      assert.deepEqual(labels.filter((l) => ['App ID', 'App slug', 'Private key', 'Webhook secret', 'Web URL'].includes(l)), ['App ID', 'App slug', 'Private key', 'Webhook secret', 'Web URL']);
+      // The reason for a refusal is shown at its field: an App id must be a number.
+      await form.getByLabel('App ID').fill('not-a-number');
+      await form.getByLabel('App slug').fill('acme-gatehouse');
+      await key.fill('-----BEGIN RSA PRIVATE KEY-----');
+      await form.getByRole('button', { name: 'Save GitHub app' }).click();
+      await page.locator('#app-registration-error').filter({ hasText: /Not saved/ }).waitFor();
+      assert.equal(await form.getByLabel('App ID').getAttribute('aria-invalid'), 'true');
+      assert.equal(await key.getAttribute('aria-invalid'), null);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
     }
   });
 });
