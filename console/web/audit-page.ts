@@ -41,6 +41,16 @@ function resultsTable(events: AuditEventView[]): HTMLElement {
 /** A `datetime-local` value as ISO 8601 in UTC (the input is the person's local time). */
 const toIso = (local: string): string => (local ? new Date(local).toISOString() : '');
 
+/** An ISO 8601 time from the address as a `datetime-local` value in the person's local time ('' when it is not a time). */
+function toLocal(iso: string | null): string {
+  const at = iso ? new Date(iso) : undefined;
+  if (!at || Number.isNaN(at.getTime())) return '';
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** The search as it stands in the page's address (`#/audit?type=…&actor=…`), so a link or Back shows the same events. */
+const searchFromHash = (): URLSearchParams => new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+
 export async function auditPage(): Promise<HTMLElement> {
   const field = (label: string, input: HTMLInputElement, hint?: string): HTMLElement => {
     const id = uniqueId('audit');
@@ -54,6 +64,12 @@ export async function auditPage(): Promise<HTMLElement> {
   const connector = el('input', { attrs: { name: 'connector', type: 'search', autocomplete: 'off' } });
   const since = el('input', { attrs: { name: 'since', type: 'datetime-local' } });
   const until = el('input', { attrs: { name: 'until', type: 'datetime-local' } });
+  const given = searchFromHash();
+  type.value = given.get('type') ?? '';
+  actor.value = given.get('actor') ?? '';
+  connector.value = given.get('connector') ?? '';
+  since.value = toLocal(given.get('since'));
+  until.value = toLocal(given.get('until'));
   const verification = el('div', { id: 'verification-region' }, el('p', { className: 'loading', text: 'Verifying the audit chain…' }));
   // Not a live region: the pager's status line announces how many events are shown, rather than
   // a screen reader reading out every row a page appends.
@@ -97,6 +113,8 @@ export async function auditPage(): Promise<HTMLElement> {
     } finally {
       results.setAttribute('aria-busy', 'false');
     }
+    const target = `#/audit${params.toString() ? `?${params.toString()}` : ''}`;
+    if (window.location.hash !== target) history.replaceState(null, '', target);
   };
 
   void api.get<Verification>('/console/api/audit/verification')

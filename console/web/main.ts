@@ -28,7 +28,7 @@ function parse(hash: string): Route {
   if (/^\/runs(\?.*)?$/.test(path)) return { name: 'runs' };
   const run = /^\/runs\/([^/?]+)$/.exec(path);
   if (run) return { name: 'run', workflowId: decodeURIComponent(run[1]!) };
-  if (path === '/audit') return { name: 'audit' };
+  if (/^\/audit(\?.*)?$/.test(path)) return { name: 'audit' };
   if (path === '/inbox') return { name: 'inbox' };
   return { name: 'marketplace' };
 }

@@ -114,6 +114,12 @@ describe('console runs and audit trail in a browser', { skip, concurrency: false
       assert.match(await row.innerText(), new RegExp(approvers.alice));
       assert.equal(await row.getByRole('link', { name: run.workflowId }).count(), 1, 'the event links to its run');
       await page.screenshot({ path: path.join(artifacts, 'audit.png'), fullPage: true });
+      // The search is kept in the address: reloading shows the same search, filled in.
+      assert.equal(new URL(page.url()).hash, '#/audit?type=approval.approved');
+      await page.reload();
+      await page.locator('#audit-results tbody tr').first().waitFor();
+      assert.equal(await page.getByLabel('Type').inputValue(), 'approval.approved');
+      assert.equal(await page.locator('#audit-results tbody tr:not([data-event-type="approval.approved"])').count(), 0);
 
       // A bad time range is refused with the server's reason on the page.
       await page.getByLabel('Since').fill('2030-01-02T00:00');
