@@ -62,9 +62,9 @@ export function registrationForm(input: RegistrationFormInput): HTMLFormElement 
   const wayFields = Object.fromEntries((Object.keys(boxes) as SecretWay[]).map((w) => [w, labelled(boxLabels[w], boxes[w], { hint: wayHints[w] })])) as Record<SecretWay, ReturnType<typeof labelled>>;
   const shown = el('div');
   const showWay = () => {
-    const chosen = way.value as SecretWay;
-    replaceChildren(shown, wayFields[chosen].element);
-    slots.set(form.secretField, wayFields[chosen].slot);
+    const picked = way.value as SecretWay;
+    replaceChildren(shown, wayFields[picked].element);
+    slots.set(form.secretField, wayFields[picked].slot);
   };
   way.addEventListener('change', showWay);
   showWay();

@@ -8,8 +8,7 @@
  * waiting for another admin. A viewer sees the registration read-only. On a phone, a policy that
  * wants references offers only an environment variable or a file for Slack's client secret; the
  * GitHub form takes the private key in an empty textarea and shows a refused App id at its field.
- * Screenshots go to
- * test-artifacts/console/app-registration*.png (git-ignored).
+ * Screenshots go to test-artifacts/console/app-registration*.png (git-ignored).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
