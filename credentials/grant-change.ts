@@ -50,7 +50,7 @@ export async function reviewGrantChange(pool: Pool, tenantId: string, connectorI
   if (newlyBroader.length > 0) {
     await updateInstall(pool, tenantId, connectorId, { status: 'held_scope_review', detail: { pendingScopeDrift: drift } });
     await appendAudit(pool, { tenantId, type: 'connector.scope_drift_held', outcome: 'held', detail: { connectorId, broader: newlyBroader, granted: drift.granted } });
-    await notice?.(tenantId, connectorId, (slug) => `the provider now grants more than its manifest declares (${newlyBroader.join(', ')}). The connector is held until a tenant admin accepts the grant (POST /admin/tenants/${slug}/connectors/${connectorId}/scopes/accept) or authorises it again with less.`);
+    await notice?.(tenantId, connectorId, (slug) => `the provider now grants more than its manifest declares (${newlyBroader.join(', ')}). The connector is held until a tenant admin accepts the grant (console: Connections; admin API: POST /admin/tenants/${slug}/connectors/${connectorId}/scopes/accept) or authorises it again with less.`);
     return { kind: 'held', broader: newlyBroader };
   }
 

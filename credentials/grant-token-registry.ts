@@ -45,7 +45,7 @@ export class GrantTokenRegistry {
           // A Slack connection that needs re-authorising cannot carry the message about itself.
           if (connectorId === 'slack') return;
           await this.#tell(tenantId, connectorId, (slug) => `it needs a tenant admin to authorise it again: ${reason}. Runs that need ${connectorId} fail until then. `
-            + `Authorise it again with POST /admin/tenants/${slug}/connectors/${connectorId}/authorize.`);
+            + `Authorise it again in the console (Connections, then Authorise again) or with POST /admin/tenants/${slug}/connectors/${connectorId}/authorize.`);
         },
         onScopesChanged: async (granted) => {
           await this.reviewGrantChange(deps.pool, tenantId, connectorId, granted);
