@@ -15,6 +15,8 @@ export interface AppRegistrationCardInput {
   /** The server's answer, or why it could not be loaded. */
   answer: AppRegistrationAnswer | Error;
   account: Account | undefined;
+  /** Called after a save: the page drops an Enable error that said the app was missing. */
+  onSaved?: () => void;
 }
 
 function registeredFacts(provider: Provider, view: RegistrationView): HTMLElement {
@@ -76,6 +78,7 @@ export function appRegistrationCard(input: AppRegistrationCardInput): HTMLElemen
           showView();
           status.textContent = `Saved your ${form.title} app (${view.clientId}). Its secret is ${keptText(view.secrets[form.secretField])}.`;
           heading.focus();
+          input.onSaved?.();
         },
         ...(saved ? { onCancel: () => {
           error.textContent = '';

@@ -174,6 +174,6 @@ export async function installReviewPage(connectorId: string): Promise<HTMLElemen
         el('h2', { id: 'permissions-title', text: 'Requested permissions' }),
         first.permissionsRequested.length ? el('ul', { id: 'permissions', className: 'plain' }, ...first.permissionsRequested.map(permissionItem)) : el('p', { text: 'No permissions requested.' }))),
     el('div', { className: 'table-wrap' }, table),
-    isProvider(connectorId) && registration ? appRegistrationCard({ provider: connectorId, answer: registration, account }) : null,
+    isProvider(connectorId) && registration ? appRegistrationCard({ provider: connectorId, answer: registration, account, onSaved: () => { error.textContent = ''; } }) : null,
     status, error, controls);
 }

@@ -74,6 +74,9 @@ describe('registering the tenant’s own app from the console', { skip, concurre
       assert.match(await card.innerText(), /System OAuth > Application Registry/);
       const redirectUri = await page.locator('#app-registration-redirect-uri').innerText();
       assert.equal(redirectUri, new URL('/oauth/callback/servicenow', suite.h.webhookUrl).toString());
+      // Enable before the app is registered says what is missing, on the page.
+      await page.getByRole('button', { name: /^Enable/ }).click();
+      await page.locator('#review-error').filter({ hasText: /register the tenant's own servicenow app/ }).waitFor();
       // The admin makes the application at the instance with the redirect URI the page showed.
       suite.h.sn.addOAuthClient({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [redirectUri] });
 
@@ -110,6 +113,7 @@ describe('registering the tenant’s own app from the console', { skip, concurre
       assert.match(facts, /Authorization code/);
       assert.match(facts, new RegExp(ada.email.replace(/\./g, '\\.')));
       assert.match(await page.locator('#app-registration-status').innerText(), /Saved your ServiceNow app/);
+      assert.equal(await page.locator('#review-error').innerText(), '', 'the missing-app error went with the save');
       assert.equal(await page.locator('#app-registration-form').count(), 0, 'the form is gone');
       assert.ok(!(await page.content()).includes(CLIENT_SECRET), 'the secret is nowhere in the page');
       await page.screenshot({ path: path.join(consoleArtifacts, 'app-registration.png'), fullPage: true });
