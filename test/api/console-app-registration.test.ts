@@ -14,37 +14,23 @@ import { createAccount } from '../../db/console-accounts-repo';
 import { listAudit } from '../../db/audit-repo';
 import { createTenant, getTenantById } from '../../db/tenants-repo';
 import { hashPassword } from '../../console/password';
+import { consoleHttp, type ConsoleAnswer, type ConsoleSignIn } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { auditOf } from '../support/oauth-browser';
 
 const suite = useTimeSkippingHarness();
 
-interface Signed { cookie: string; csrf: string }
-interface Answer { status: number; body: Record<string, unknown> }
+type Signed = ConsoleSignIn;
+type Answer = ConsoleAnswer;
 interface View { provider: string; clientId: string; settings: Record<string, unknown>; secrets: Record<string, Record<string, unknown>>; createdBy: string }
 interface Issue { path: string; message: string }
 
 const CLIENT_SECRET = `sn-console-registration-${randomBytes(12).toString('hex')}`;
 /** Every answer body, for the secret scan. */
 const bodies: string[] = [];
+const { call, signIn } = consoleHttp(() => suite.h.runtime.apiUrl, (text) => bodies.push(text));
 
-async function call(method: string, path: string, opts: { body?: unknown; as?: Signed; csrf?: boolean } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.as) headers['cookie'] = opts.as.cookie;
-  if (opts.as && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
-  const res = await fetch(`${suite.h.runtime.apiUrl}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await res.text();
-  bodies.push(text);
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
-}
 
-async function signIn(tenant: string, email: string, password: string): Promise<Signed> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant, email, password }) });
-  const body = await res.json() as Record<string, unknown>;
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: String(body['csrfToken']) };
-}
 
 const errorOf = (answer: Answer) => answer.body['error'] as { code?: string; message?: string } | undefined;
 const viewOf = (answer: Answer) => answer.body['registration'] as View | null;

@@ -14,28 +14,15 @@ import { createTenant } from '../../db/tenants-repo';
 import { hashPassword } from '../../console/password';
 import type { TriageResult } from '../../triage/types';
 import { approvers, outsider } from '../support/harness';
+import { consoleHttp, type ConsoleSignIn } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 
 const suite = useTimeSkippingHarness();
+const { call, signIn } = consoleHttp(() => suite.h.runtime.apiUrl);
 
-interface Signed { cookie: string; csrf: string }
+type Signed = ConsoleSignIn;
 
-async function call(method: string, path: string, opts: { body?: unknown; as?: Signed; csrf?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.as) headers['cookie'] = opts.as.cookie;
-  if (opts.as && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
-  const res = await fetch(`${suite.h.runtime.apiUrl}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
-}
 
-async function signIn(tenant: string, email: string, password: string): Promise<Signed> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant, email, password }) });
-  const body = await res.json() as Record<string, unknown>;
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: String(body['csrfToken']) };
-}
 
 interface Item { workflowId: string; requestId: string; summary: { headline: string; label: string; title: string; facts: Array<{ label: string; value: string }>; actions: Array<{ title: string; changes: Array<{ field: string; from: string; to: string }> }> } }
 

@@ -12,30 +12,17 @@ import { before, describe, it } from 'node:test';
 import { createAccount } from '../../db/console-accounts-repo';
 import { createTenant } from '../../db/tenants-repo';
 import { hashPassword } from '../../console/password';
+import { consoleHttp, type ConsoleSignIn } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { auditOf, waitForInstall } from '../support/oauth-browser';
 
 const suite = useTimeSkippingHarness();
+const { call, signIn } = consoleHttp(() => suite.h.runtime.apiUrl);
 
-interface Signed { cookie: string; csrf: string }
+type Signed = ConsoleSignIn;
 type InstallRow = { connectorId: string; status: string; enabledActions: string[]; reviewedBy: string | null; detail: Record<string, unknown> };
 
-async function call(method: string, path: string, opts: { body?: unknown; as?: Signed; csrf?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.as) headers['cookie'] = opts.as.cookie;
-  if (opts.as && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
-  const res = await fetch(`${suite.h.runtime.apiUrl}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
-}
 
-async function signIn(tenant: string, email: string, password: string): Promise<Signed> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant, email, password }) });
-  const body = await res.json() as Record<string, unknown>;
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: String(body['csrfToken']) };
-}
 
 const errorCode = (body: Record<string, unknown>) => (body['error'] as { code?: string } | undefined)?.code;
 

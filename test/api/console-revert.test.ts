@@ -19,6 +19,7 @@ import { hashPassword } from '../../console/password';
 import type { TriageResult } from '../../triage/types';
 import { approvedTriageRun } from '../support/approved-run';
 import { approvers, channelId } from '../support/harness';
+import { consoleHttp, type ConsoleSignIn } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { approvalMessage, hasDecisionButtons, messageText } from '../support/slack-assertions';
 
@@ -27,7 +28,7 @@ const suite = useTimeSkippingHarness();
 /** What Firefox and Chrome send for a link opened from Slack. */
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
-interface Signed { cookie: string; csrf: string }
+type Signed = ConsoleSignIn;
 
 /** The parts of the console API's answers these tests read. */
 interface Answer {
@@ -37,22 +38,11 @@ interface Answer {
   revert?: { workflowId: string; status: string; requestedBy: string | null } | null;
 }
 
-async function call(method: string, path: string, opts: { body?: unknown; as?: Signed; csrf?: boolean } = {}): Promise<{ status: number; body: Answer }> {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.as) headers['cookie'] = opts.as.cookie;
-  if (opts.as && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
-  const res = await fetch(`${suite.h.runtime.apiUrl}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Answer : {} };
-}
+const http = consoleHttp(() => suite.h.runtime.apiUrl);
+const call = (method: string, path: string, opts: { body?: unknown; as?: Signed; csrf?: boolean } = {}) => http.call<Answer>(method, path, opts);
+const { signIn } = http;
 
-async function signIn(tenant: string, email: string, password: string): Promise<Signed> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant, email, password }) });
-  const body = await res.json() as Record<string, unknown>;
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, csrf: String(body['csrfToken']) };
-}
+
 
 /** The audit link opened as a browser (or `accept`) would, without following a redirect. */
 async function openLink(link: string, opts: { accept?: string; as?: Signed } = {}): Promise<{ status: number; location: string | null; type: string | null; text: string }> {

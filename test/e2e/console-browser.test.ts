@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { useTimeSkippingHarness } from '../support/harness-suite';
-import { consoleArtifacts, createConsoleAccount, watchedPage } from '../support/console-browser';
+import { consoleArtifacts, createConsoleAccount, watchedPage, signInOnPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
 const artifacts = consoleArtifacts;
@@ -74,14 +74,7 @@ describe('admin console in a browser', { skip, concurrency: false }, () => {
     }
   });
 
-  const signIn = async (page: Page, who: { email: string; password: string }) => {
-    await page.goto(`${origin}/console/#/login`);
-    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#listings').waitFor();
-  };
+  const signIn = (page: Page, who: { email: string; password: string }) => signInOnPage(page, origin, suite.h.tenant.slug, who);
 
   it('signs an admin in and shows the marketplace: ServiceNow available, a planned connector not installable', async () => {
     const { context, page, problems } = await newPage();

@@ -14,11 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { integrationUser } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
-import { consoleArtifacts, createConsoleAccount, watchedPage } from '../support/console-browser';
+import { consoleArtifacts, createConsoleAccount, signedInPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
 const CLIENT_ID = 'gatehouse-console-install';
@@ -53,17 +53,7 @@ describe('installing a connector from the console', { skip, concurrency: false }
   const install = async (): Promise<InstallView['install']> =>
     ((await suite.h.admin('GET', `/admin/tenants/${suite.h.tenant.slug}/connectors/servicenow/install`)).body as unknown as InstallView).install;
 
-  const signedIn = async (who: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-    const opened = await watchedPage(browser);
-    const { page } = opened;
-    await page.goto(`${origin}/console/#/login`);
-    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#listings').waitFor();
-    return opened;
-  };
+  const signedIn = (who: { email: string; password: string }) => signedInPage(browser, origin, suite.h.tenant.slug, who);
 
   const openReview = async (page: Page): Promise<void> => {
     await page.goto(`${origin}/console/#/connectors/servicenow/review`);

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { upsertPendingInstall, updateInstall } from '../../db/installs-repo';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { useTimeSkippingHarness } from '../support/harness-suite';
-import { consoleArtifacts, watchedPage } from '../support/console-browser';
+import { consoleArtifacts, watchedPage, signInOnPage } from '../support/console-browser';
 
 const skip = browserSkipReason();
 const artifacts = consoleArtifacts;
@@ -47,14 +47,7 @@ describe('console policy and connections in a browser', { skip, concurrency: fal
 
   const newPage = (viewport?: { width: number; height: number }) => watchedPage(browser, viewport);
 
-  const signIn = async (page: Page, who: { email: string; password: string }) => {
-    await page.goto(`${origin}/console/#/login`);
-    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#listings').waitFor();
-  };
+  const signIn = (page: Page, who: { email: string; password: string }) => signInOnPage(page, origin, suite.h.tenant.slug, who);
 
   it('edits the policy: an invalid field gets its message next to the editor, the fixed draft is simulated and saved', async () => {
     const { context, page, problems } = await newPage();

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/browser';
-import { consoleArtifacts, createConsoleAccount, watchedPage } from '../support/console-browser';
+import { consoleArtifacts, createConsoleAccount, watchedPage, signInOnPage } from '../support/console-browser';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 
 const skip = browserSkipReason();
@@ -39,14 +39,7 @@ describe('console policy form in a browser', { skip, concurrency: false }, () =>
     await browser?.close();
   });
 
-  const signIn = async (page: Page, who: { email: string; password: string }) => {
-    await page.goto(`${origin}/console/#/login`);
-    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#listings').waitFor();
-  };
+  const signIn = (page: Page, who: { email: string; password: string }) => signInOnPage(page, origin, suite.h.tenant.slug, who);
 
   const tier = (page: Page, name: 'Low risk' | 'Medium risk' | 'High risk') => page.getByRole('group', { name, exact: true });
   /** The id of the element focused now (through a page script: this file has no DOM types). */

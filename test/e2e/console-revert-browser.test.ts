@@ -13,13 +13,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TriageResult } from '../../triage/types';
 import { approvedTriageRun } from '../support/approved-run';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers, channelId } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
-import { consoleArtifacts, createConsoleAccount, watchedPage } from '../support/console-browser';
+import { consoleArtifacts, createConsoleAccount, signedInPage } from '../support/console-browser';
 import { approvalMessage, hasDecisionButtons, messageText } from '../support/slack-assertions';
 
 const skip = browserSkipReason();
@@ -53,17 +53,7 @@ describe('console revert in a browser', { skip, concurrency: false }, () => {
     await browser?.close();
   });
 
-  const signedIn = async (account: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
-    const opened = await watchedPage(browser);
-    const { page } = opened;
-    await page.goto(`${origin}/console/#/login`);
-    await page.getByLabel('Tenant').fill(suite.h.tenant.slug);
-    await page.getByLabel('Email').fill(account.email);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#signed-in-as').waitFor();
-    return opened;
-  };
+  const signedIn = (account: { email: string; password: string }) => signedInPage(browser, origin, suite.h.tenant.slug, account);
 
   const runHash = () => `#/runs/${encodeURIComponent(run.workflowId)}`;
 

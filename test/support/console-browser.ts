@@ -33,3 +33,20 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
   const page = await context.newPage();
   return { context, page, problems: watchPage(page) };
 }
+
+/** Signs `who` in through the console's sign-in page at `origin`, as a person would; resolves once the marketplace shows. */
+export async function signInOnPage(page: Page, origin: string, tenant: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${origin}/console/#/login`);
+  await page.getByLabel('Tenant').fill(tenant);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#listings').waitFor();
+}
+
+/** A fresh watched page (see watchedPage) signed in as `who`. */
+export async function signedInPage(browser: Browser, origin: string, tenant: string, who: { email: string; password: string }, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const opened = await watchedPage(browser, viewport);
+  await signInOnPage(opened.page, origin, tenant, who);
+  return opened;
+}
