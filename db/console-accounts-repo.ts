@@ -53,6 +53,15 @@ export async function listAccounts(db: Queryable, tenantId: string): Promise<Con
   return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, email: r.email, role: r.role }));
 }
 
+/** The e-mail of each of the tenant's accounts that decides approvals as one of `approverIds` (Slack user ids). */
+export async function emailsByApproverId(db: Queryable, tenantId: string, approverIds: readonly string[]): Promise<Record<string, string>> {
+  if (!isUuid(tenantId) || approverIds.length === 0) return {};
+  const { rows } = await db.query<{ approver_id: string; email: string }>(
+    'SELECT approver_id, min(email) AS email FROM console_accounts WHERE tenant_id = $1 AND approver_id = ANY($2::text[]) GROUP BY approver_id',
+    [tenantId, [...new Set(approverIds)]]);
+  return Object.fromEntries(rows.map((r) => [r.approver_id, r.email]));
+}
+
 export async function createSession(db: Queryable, session: { id: string; accountId: string; ttlSeconds: number }): Promise<Date> {
   // Expired sessions are dropped here rather than by a job.
   await db.query('DELETE FROM console_sessions WHERE expires_at < now()');

@@ -10,6 +10,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { latestApprovalRequest } from '../../db/approval-requests-repo';
 import { listAudit } from '../../db/audit-repo';
+import { emailsByApproverId } from '../../db/console-accounts-repo';
 import { listRuns, listRunsPage, RUNS_PAGE_MAX, type RunKey } from '../../db/console-runs-repo';
 import { listWrites } from '../../db/write-log-repo';
 import type { ApiDeps } from '../deps';
@@ -84,6 +85,10 @@ export function consoleRunsRouter(deps: ApiDeps): Router {
     const requested = [...events].reverse().find((e) => e.type === 'approval.requested');
     const decided = [...events].reverse().find((e) => e.type === 'approval.approved' || e.type === 'approval.denied');
     const runId = writes[writes.length - 1]?.runId ?? (request && request.tenantId === tenantId ? request.runId : null);
+    // Approvers are Slack user ids; the tenant's accounts that decide as one of them name it for the page.
+    const ownRequest = request && request.tenantId === tenantId ? request : undefined;
+    const slackIds = ownRequest ? [...ownRequest.approvers, ...ownRequest.excluded.map((e) => e.approver), ...stringList(decided?.detail['approvers'])] : [];
+    const people = await emailsByApproverId(deps.pool, tenantId, slackIds);
     res.json({
       workflowId,
       incident: summary?.incident ?? null,
@@ -105,6 +110,7 @@ export function consoleRunsRouter(deps: ApiDeps): Router {
         }
         : null,
       temporalUiUrl: temporalUiLink(workflowId, runId),
+      people,
     });
   });
 

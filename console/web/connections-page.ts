@@ -4,6 +4,7 @@
  * and revoked at the provider, and only goes ahead once the connector id is typed.
  */
 import { api, ApiError } from './api';
+import { installStatusLabel } from './install-progress';
 import { el, messageRegion, replaceChildren, uniqueId } from './dom';
 
 interface LastHealthcheck { outcome: string; detail: string; durationMs: number | null; at: string; source: 'install' | 'smoke_test' }
@@ -146,7 +147,7 @@ function connectionCard(c: Connection, canManage: boolean, changed: (message: st
   return el('article', { className: 'card connection', attrs: { 'aria-labelledby': titleId, 'data-connector-id': c.connectorId, 'data-status': c.status } },
     el('h2', { id: titleId, text: c.name }),
     el('dl', { className: 'facts' },
-      el('dt', { text: 'Status' }), el('dd', {}, el('span', { className: `badge install-${c.status}`, text: c.status })),
+      el('dt', { text: 'Status' }), el('dd', {}, el('span', { className: `badge install-${c.status}`, text: installStatusLabel(c.status) })),
       c.detail ? el('dt', { text: 'Detail' }) : null, c.detail ? el('dd', { text: c.detail }) : null,
       el('dt', { text: 'Last healthcheck' }), health,
       c.grant ? el('dt', { text: 'Access grant' }) : null,

@@ -12,6 +12,15 @@ export const failedStatuses: ReadonlySet<string> = new Set(['healthcheck_failed'
 
 const POLL_MS = 2000;
 
+const installStatusLabels: Record<string, string> = {
+  awaiting_authorization: 'waiting for the provider', pending_review: 'waiting for review', checking_health: 'checking health',
+  enabled: 'enabled', healthcheck_failed: 'healthcheck failed', rejected: 'rejected', expired: 'expired',
+  held_scope_review: 'held: grant to accept', disconnected: 'disconnected',
+};
+
+/** An install status in words, for badges. */
+export const installStatusLabel = (status: string): string => installStatusLabels[status] ?? status.replace(/_/g, ' ');
+
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 /** The actions the requester ticked in the review, when they chose any. */

@@ -1,6 +1,7 @@
 /** The marketplace: every listing with its category, status, risk, actions and safety notes. */
 import { api } from './api';
 import { el } from './dom';
+import { installStatusLabel } from './install-progress';
 import type { Install, Listing } from './types';
 
 const actionKinds: Record<string, string> = {
@@ -17,7 +18,7 @@ function listingCard(listing: Listing, install: Install | undefined): HTMLElemen
     el('dt', { text: 'Risk level' }), el('dd', {}, el('span', { className: `badge risk risk-${listing.riskLevel}`, text: listing.riskLevel })),
     el('dt', { text: 'Supported actions' }), el('dd', { text: listing.supportedActions.map((k) => actionKinds[k] ?? k).join(', ') || 'None' }),
     install ? el('dt', { text: 'Installed' }) : null,
-    install ? el('dd', {}, el('span', { className: `badge install-${install.status}`, text: install.status })) : null,
+    install ? el('dd', {}, el('span', { className: `badge install-${install.status}`, text: installStatusLabel(install.status) })) : null,
   );
   const notes = el('ul', { className: 'notes' }, ...listing.safetyNotes.map((n) => el('li', { text: n })));
   const footer = listing.installable

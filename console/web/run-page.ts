@@ -57,14 +57,16 @@ function approvers(detail: RunDetail): HTMLElement {
       el('h2', { id: 'approvers-title', text: 'Approvers' }), el('p', { text: 'No approval was requested in this run.' }));
   }
   const decision = a.decision;
+  // A Slack user id with the console account that decides as it, when the tenant has one.
+  const who = (id: string): string => (detail.people[id] ? `${detail.people[id]} (${id})` : id);
   return el('section', { className: 'card run-section', attrs: { 'aria-labelledby': 'approvers-title' } },
     el('h2', { id: 'approvers-title', text: 'Approvers' }),
     el('dl', { id: 'approval', className: 'facts' },
       el('dt', { text: 'Request' }), el('dd', { text: `${statusLabel(a.status)} · quorum ${a.quorum}` }),
-      el('dt', { text: 'Eligible' }), el('dd', { text: a.eligible.join(', ') || NONE }),
-      el('dt', { text: 'Excluded' }), el('dd', { text: a.excluded.map((x) => `${x.approver} (${x.reason})`).join(', ') || NONE }),
+      el('dt', { text: 'Eligible' }), el('dd', { text: a.eligible.map(who).join(', ') || NONE }),
+      el('dt', { text: 'Excluded' }), el('dd', { text: a.excluded.map((x) => `${who(x.approver)}: ${x.reason}`).join(', ') || NONE }),
       el('dt', { text: 'Decision' }),
-      el('dd', { id: 'decision', text: decision ? `${decision.decision === 'approve' ? 'Approved' : 'Denied'} by ${decision.approvers.join(', ') || decision.by || NONE} at ${timeText(decision.at)}` : 'Not decided' })));
+      el('dd', { id: 'decision', text: decision ? `${decision.decision === 'approve' ? 'Approved' : 'Denied'} by ${decision.approvers.map(who).join(', ') || decision.by || NONE} at ${timeText(decision.at)}` : 'Not decided' })));
 }
 
 export async function runPage(workflowId: string): Promise<HTMLElement> {

@@ -62,6 +62,8 @@ export interface RunDetail {
     votes: Array<{ approver: string | null; at: string }>;
   } | null;
   temporalUiUrl: string | null;
+  /** The console account (e-mail) that decides as each Slack user id shown, where there is one. */
+  people: Record<string, string>;
 }
 
 export interface Verification {

@@ -46,7 +46,10 @@ describe('console runs and audit trail', { concurrency: false }, () => {
     const created = await suite.h.admin('POST', `/admin/tenants/${suite.h.tenant.slug}/accounts`, { ...viewer, role: 'viewer' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const globex = await createTenant(suite.h.db.pool, { slug: 'globex', name: 'Globex', settings: {} });
-    await createAccount(suite.h.db.pool, { tenantId: globex.id, email: other.email, role: 'admin', passwordHash: await hashPassword(other.password), createdBy: 'test' });
+    // Globex's account decides as the same Slack id as acme's approver: it must never name acme's approver.
+    await createAccount(suite.h.db.pool, { tenantId: globex.id, email: other.email, role: 'admin', passwordHash: await hashPassword(other.password), createdBy: 'test', approverId: approvers.alice });
+    const alice = await suite.h.admin('POST', `/admin/tenants/${suite.h.tenant.slug}/accounts`, { email: 'alice.decides@acme.example', password: 'alice approves from the console', role: 'approver', approverId: approvers.alice });
+    assert.equal(alice.status, 201, JSON.stringify(alice.body));
     beforeRun = new Date(Date.now() - 1000);
     run = await approvedTriageRun(suite.h);
     mine = await signIn(suite.h.tenant.slug, viewer.email, viewer.password);
@@ -93,6 +96,8 @@ describe('console runs and audit trail', { concurrency: false }, () => {
     assert.equal(body['approval'].decision.decision, 'approve');
     assert.ok((body['approval'].decision.approvers as string[]).includes(approvers.alice));
     assert.ok((body['approval'].eligible as string[]).includes(approvers.alice));
+    // The Slack id is named by the tenant's own account that decides as it, never another tenant's.
+    assert.deepEqual(body['people'], { [approvers.alice]: 'alice.decides@acme.example' });
     assert.match(String(body['temporalUiUrl']), new RegExp(`^http://127\\.0\\.0\\.1:8233/namespaces/[^/]+/workflows/${encodeURIComponent(run.workflowId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
     assert.equal((await get('/console/api/runs/no-such-run', mine)).status, 404);
   });

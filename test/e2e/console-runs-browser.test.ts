@@ -36,6 +36,8 @@ describe('console runs and audit trail in a browser', { skip, concurrency: false
     origin = new URL(suite.h.webhookUrl).origin;
     const created = await suite.h.admin('POST', `/admin/tenants/${suite.h.tenant.slug}/accounts`, { ...viewer, role: 'viewer', createdBy: 'console-runs-browser-test' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    const alice = await suite.h.admin('POST', `/admin/tenants/${suite.h.tenant.slug}/accounts`, { email: 'alice.decides@example.com', password: 'alice approves from the console', role: 'approver', approverId: approvers.alice, createdBy: 'console-runs-browser-test' });
+    assert.equal(alice.status, 201, JSON.stringify(alice.body));
     run = await approvedTriageRun(suite.h);
     browser = await launchChromium();
   });
@@ -81,7 +83,7 @@ describe('console runs and audit trail in a browser', { skip, concurrency: false
       assert.equal(await change.locator('td.after').innerText(), suite.h.networkGroupId);
       const prior = await change.locator('td.before').innerText();
       assert.notEqual(prior, suite.h.networkGroupId, 'the prior value is the one the change replaced');
-      assert.match(await page.locator('#decision').innerText(), new RegExp(`Approved by .*${approvers.alice}`));
+      assert.match(await page.locator('#decision').innerText(), new RegExp(`Approved by alice\\.decides@example\\.com \\(${approvers.alice}\\)`));
       assert.ok(await page.locator('#timeline li[data-event-type="action.write"]').count() > 0);
       assert.ok(await page.locator('#timeline li[data-event-type="run.completed"]').count() > 0);
       const link = await page.locator('#temporal-link').getAttribute('href');
