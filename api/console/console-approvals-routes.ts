@@ -11,7 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { latestApprovalRequest, openApprovalRequestsFor } from '../../db/approval-requests-repo';
 import { appendAudit } from '../../db/audit-repo';
-import type { ConsoleSession } from '../../db/console-accounts-repo';
+import { emailsByApproverId, type ConsoleSession } from '../../db/console-accounts-repo';
 import { decideSignal } from '../../workflows/messages';
 import { decisionRefusal, noOpenRequest } from '../admin/decision-refusal';
 import type { ApiDeps } from '../deps';
@@ -39,18 +39,20 @@ export function consoleApprovalsRouter(deps: ApiDeps): Router {
   router.get('/console/api/approvals', async (_req, res) => {
     const session = requireRole(res, 'approver', 'admin');
     if (!session.approverId) {
-      res.json({ approverId: null, approvals: [] });
+      res.json({ approverId: null, approvals: [], people: {} });
       return;
     }
     const rows = await openApprovalRequestsFor(deps.pool, session.tenantId, session.approverId);
-    const approvals = rows
-      // Excluded (the incident's requester: no self-approval) and never eligible: not in this inbox.
-      .filter((r) => !decisionRefusal(r, { approver: session.approverId!, requestId: r.requestId }, Date.now()))
+    // Excluded (the incident's requester: no self-approval) and never eligible: not in this inbox.
+    const open = rows.filter((r) => !decisionRefusal(r, { approver: session.approverId!, requestId: r.requestId }, Date.now()));
+    const approvals = open
       .map((r) => ({
         workflowId: r.workflowId, requestId: r.requestId, quorum: r.quorum, approvers: r.approvers,
         expiresAt: r.expiresAt.toISOString(), createdAt: r.createdAt.toISOString(), summary: r.summary,
       }));
-    res.json({ approverId: session.approverId, approvals });
+    // Approvers are Slack user ids; the tenant's accounts that decide as them name them on the page.
+    const people = await emailsByApproverId(deps.pool, session.tenantId, open.flatMap((r) => [...r.approvers, ...r.excluded.map((e) => e.approver)]));
+    res.json({ approverId: session.approverId, approvals, people });
   });
 
   router.post('/console/api/approvals/:workflowId/decision', async (req, res) => {

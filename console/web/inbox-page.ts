@@ -29,7 +29,9 @@ interface PendingApproval {
   createdAt: string;
   summary: Summary | null;
 }
-interface Inbox { approverId: string | null; approvals: PendingApproval[] }
+/** The console account (e-mail) that decides as each Slack user id shown, where there is one. */
+type People = Record<string, string>;
+interface Inbox { approverId: string | null; approvals: PendingApproval[]; people: People }
 
 export const INBOX_POLL_MS = 3000;
 
@@ -54,7 +56,7 @@ function actionBlock(action: SummaryAction, index: number, idPrefix: string): HT
           el('tbody', {}, ...action.changes.map(changeRow)))));
 }
 
-function approvalCard(item: PendingApproval, onDecide: (item: PendingApproval, decision: 'approve' | 'deny', card: HTMLElement) => void): HTMLElement {
+function approvalCard(item: PendingApproval, people: People, onDecide: (item: PendingApproval, decision: 'approve' | 'deny', card: HTMLElement) => void): HTMLElement {
   const idPrefix = `approval-${item.requestId}`;
   const titleId = `${idPrefix}-title`;
   const s = item.summary;
@@ -63,9 +65,10 @@ function approvalCard(item: PendingApproval, onDecide: (item: PendingApproval, d
   const approve = el('button', { text: 'Approve', attrs: { type: 'button', 'aria-describedby': titleId }, on: { click: () => onDecide(item, 'approve', card) } });
   const deny = el('button', { className: 'danger', text: 'Deny', attrs: { type: 'button', 'aria-describedby': titleId }, on: { click: () => onDecide(item, 'deny', card) } });
   const approval = s?.approval;
+  const who = (id: string): string => (people[id] ? `${people[id]} (${id})` : id);
   const whoLine = approval
-    ? `${approval.quorum > 1 ? `${approval.quorum} approvals needed from` : 'Approvers:'} ${approval.approvers.join(', ')}${approval.excluded.length ? ` (not ${approval.excluded.map((e) => `${e.approver}: ${e.reason}`).join('; ')})` : ''} · ${approval.tier} risk, group ${approval.group}`
-    : `Approvers: ${item.approvers.join(', ')} · quorum ${item.quorum}`;
+    ? `${approval.quorum > 1 ? `${approval.quorum} approvals needed from` : 'Approvers:'} ${approval.approvers.map(who).join(', ')}${approval.excluded.length ? ` (not ${approval.excluded.map((e) => `${who(e.approver)}: ${e.reason}`).join('; ')})` : ''} · ${approval.tier} risk, group ${approval.group}`
+    : `Approvers: ${item.approvers.map(who).join(', ')} · quorum ${item.quorum}`;
   append(card,
     el('h2', { id: titleId, text: headline }),
     s ? el('p', { className: 'summary' }, el('strong', { text: s.label }), `: ${s.title}`) : el('p', { className: 'lead', text: 'This request was posted before the console recorded its details; see the Slack message.' }),
@@ -137,7 +140,7 @@ export async function inboxPage(): Promise<HTMLElement> {
     }
     for (const item of open) {
       if (cards.has(item.requestId)) continue;
-      const card = approvalCard(item, onDecide);
+      const card = approvalCard(item, inbox.people ?? {}, onDecide);
       cards.set(item.requestId, card);
       list.appendChild(card);
     }

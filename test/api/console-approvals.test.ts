@@ -67,6 +67,8 @@ describe('console approvals inbox', { concurrency: false }, () => {
     const res = await call('GET', '/console/api/approvals', { as: signed.alice! });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body['approverId'], approvers.alice);
+    // The approvers' Slack ids are named by this tenant's accounts that decide as them (globex's alice is not).
+    assert.deepEqual(res.body['people'], { [approvers.alice]: accounts.alice.email, [approvers.bob]: accounts.admin.email });
     const approvals = res.body['approvals'] as Item[];
     assert.equal(approvals.length, 1);
     item = approvals[0]!;
@@ -94,7 +96,7 @@ describe('console approvals inbox', { concurrency: false }, () => {
     assert.ok(audit.rows.some((r) => r.actor === outsider && r.detail['channel'] === 'console'), JSON.stringify(audit.rows));
     // An approver without an approver id decides nothing.
     const noId = await call('GET', '/console/api/approvals', { as: signed.noId! });
-    assert.deepEqual(noId.body, { approverId: null, approvals: [] });
+    assert.deepEqual(noId.body, { approverId: null, approvals: [], people: {} });
     const noIdDecision = await call('POST', `/console/api/approvals/${workflowId}/decision`, { as: signed.noId!, body: { decision: 'approve', requestId: item.requestId } });
     assert.equal(noIdDecision.status, 403);
   });

@@ -81,6 +81,8 @@ describe('approvals inbox in a browser', { skip, concurrency: false }, () => {
       const card = page.locator(`article.approval[data-workflow-id="${workflowId}"]`);
       await card.waitFor({ timeout: 15_000 });
       const text = await card.innerText();
+      // The approver's Slack id is named by the console account that decides as it.
+      assert.match(text, new RegExp(`alice\\.approver@example\\.com \\(${approvers.alice}\\)`));
       assert.match(text, new RegExp(`Approval needed: triage of ${incident.number}`));
       assert.match(text, /VPN down for the Berlin office/);
       assert.match(text, /Routing rule/);
