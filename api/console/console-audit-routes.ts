@@ -7,7 +7,7 @@
  * request is answered from that result when there is one (starting a refresh when it is older
  * than a minute), and only the tenant's first request waits for a verification.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { verifyAuditChain, type AuditChainVerification } from '../../db/audit-chain';
 import { AUDIT_PAGE_MAX, isAuditEventId, PAGE_DEFAULT, searchAuditPage } from '../../db/console-runs-repo';
@@ -16,11 +16,6 @@ import { parseOr422 } from '../parse-request';
 import { consoleSessionOf, requireConsoleSession } from './console-session';
 import { cursorParam, encodeCursor, pageLimitParam } from './page-cursor';
 
-/** The session check, unless a router mounted before this one already loaded the session. */
-const signedIn = (deps: ApiDeps): RequestHandler => {
-  const check = requireConsoleSession(deps.pool);
-  return (req, res, next) => (res.locals['consoleSession'] ? next() : check(req, res, next));
-};
 
 /** How old a cached verification may be before a request starts another one. */
 export const VERIFICATION_MAX_AGE_MS = 60_000;
@@ -55,7 +50,7 @@ interface CachedVerification {
 
 export function consoleAuditRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.use('/console/api/audit', signedIn(deps));
+  router.use('/console/api/audit', requireConsoleSession(deps.pool));
   const cache = new Map<string, CachedVerification>();
 
   const verify = (tenantId: string, entry: CachedVerification): Promise<void> => {

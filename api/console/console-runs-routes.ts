@@ -6,7 +6,7 @@
  * these requests (a run of another tenant, or none, is a 404). The Temporal UI link is built only
  * when GATEHOUSE_TEMPORAL_UI_URL is set.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { latestApprovalRequest } from '../../db/approval-requests-repo';
 import { listAudit } from '../../db/audit-repo';
@@ -19,11 +19,6 @@ import { parseOr422 } from '../parse-request';
 import { consoleSessionOf, requireConsoleSession } from './console-session';
 import { cursorParam, encodeCursor, pageLimitParam } from './page-cursor';
 
-/** The session check, unless a router mounted before this one already loaded the session. */
-const signedIn = (deps: ApiDeps): RequestHandler => {
-  const check = requireConsoleSession(deps.pool);
-  return (req, res, next) => (res.locals['consoleSession'] ? next() : check(req, res, next));
-};
 
 /** A run's place in the list, as its cursor carries it: the exact last-update text the list gave, and the run id. */
 const runKeySchema: z.ZodType<RunKey> = z.object({
@@ -63,7 +58,7 @@ const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.f
 
 export function consoleRunsRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.use('/console/api/runs', signedIn(deps));
+  router.use('/console/api/runs', requireConsoleSession(deps.pool));
 
   router.get('/console/api/runs', async (req, res) => {
     const { tenantId } = consoleSessionOf(res);

@@ -15,6 +15,7 @@ import { hashPassword } from '../../console/password';
 import type { TriageResult } from '../../triage/types';
 import { approvers, outsider } from '../support/harness';
 import { consoleHttp, type ConsoleSignIn } from '../support/console-http';
+import { untilDecided } from '../support/approved-run';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 
 const suite = useTimeSkippingHarness();
@@ -130,12 +131,7 @@ describe('console approvals inbox', { concurrency: false }, () => {
     assert.equal(before.category, 'inquiry');
     const res = await call('POST', `/console/api/approvals/${workflowId}/decision`, { as: signed.alice!, body: { decision: 'approve', requestId: item.requestId } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    // Only once the run holds the decision may the time-skipping server jump ahead.
-    const deadline = Date.now() + 10_000;
-    while (!(await suite.h.state(workflowId)).decision) {
-      if (Date.now() > deadline) throw new Error('the decision never reached the run');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilDecided(suite.h, workflowId);
     const outcome = (await suite.env.client.workflow.getHandle(workflowId).result()) as TriageResult;
     assert.equal(outcome.status, 'completed', outcome.detail);
     const state = await suite.h.state(workflowId);

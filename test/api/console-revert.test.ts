@@ -17,7 +17,7 @@ import { createAccount } from '../../db/console-accounts-repo';
 import { createTenant } from '../../db/tenants-repo';
 import { hashPassword } from '../../console/password';
 import type { TriageResult } from '../../triage/types';
-import { approvedTriageRun } from '../support/approved-run';
+import { approvedTriageRun, untilDecided } from '../support/approved-run';
 import { approvers, channelId } from '../support/harness';
 import { consoleHttp, type ConsoleSignIn } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
@@ -193,10 +193,7 @@ describe('console revert of a run', { concurrency: false }, () => {
     // The requester is a console account: named by its e-mail, not as a broken Slack mention.
     assert.ok(JSON.stringify(request).includes(JSON.stringify(`*Revert asked for by*\n${accounts.admin.email}`)), messageText(request));
     await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: request.channel, ts: request.ts, actionId: 'gatehouse_approve', userId: approvers.alice });
-    for (const deadline = Date.now() + 10_000; !(await h.state(revertId)).decision;) {
-      if (Date.now() > deadline) throw new Error('the decision never reached the revert run');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilDecided(h, revertId);
     const outcome = await h.env.client.workflow.getHandle(revertId).result() as TriageResult;
     assert.equal(outcome.status, 'completed', outcome.detail);
     const now = h.sn.getIncident(run.incident.sys_id)!;

@@ -14,21 +14,17 @@ import { createTenant } from '../../db/tenants-repo';
 import { hashPassword } from '../../console/password';
 import { approvedTriageRun } from '../support/approved-run';
 import { approvers } from '../support/harness';
+import { consoleHttp } from '../support/console-http';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 
 const suite = useTimeSkippingHarness();
 
-async function get(path: string, cookie: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}${path}`, { headers: { cookie } });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
-}
 
-async function signIn(tenant: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${suite.h.runtime.apiUrl}/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant, email, password }) });
-  assert.equal(res.status, 200, await res.text());
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
+const http = consoleHttp(() => suite.h.runtime.apiUrl);
+/** A GET as the browser holding `cookie` sends it. */
+const get = (path: string, cookie: string) => http.call('GET', path, { as: { cookie } });
+/** The session cookie of a sign-in. */
+const signIn = async (tenant: string, email: string, password: string): Promise<string> => (await http.signIn(tenant, email, password)).cookie;
 
 type Run = { workflowId: string; incident: string | null; status: string; startedAt: string; updatedAt: string };
 type Event = { type: string; actor: string | null; workflowId: string | null; createdAt: string };

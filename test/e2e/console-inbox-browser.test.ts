@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TriageResult } from '../../triage/types';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers } from '../support/harness';
+import { untilDecided } from '../support/approved-run';
 import { useTimeSkippingHarness } from '../support/harness-suite';
 import { consoleArtifacts } from '../support/console-browser';
 
@@ -106,12 +107,7 @@ describe('approvals inbox in a browser', { skip, concurrency: false }, () => {
       assert.equal(await card.count(), 0, 'the decided request leaves the list');
       await page.screenshot({ path: path.join(artifacts, 'inbox-approved.png'), fullPage: true });
 
-      // The run holds the decision (made in the console, as alice), completes and writes ServiceNow.
-      const deadline = Date.now() + 10_000;
-      while (!(await suite.h.state(workflowId)).decision) {
-        if (Date.now() > deadline) throw new Error('the decision never reached the run');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilDecided(suite.h, workflowId);
       const outcome = (await suite.env.client.workflow.getHandle(workflowId).result()) as TriageResult;
       assert.equal(outcome.status, 'completed', outcome.detail);
       const decision = (await suite.h.state(workflowId)).decision;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TriageResult } from '../../triage/types';
-import { approvedTriageRun } from '../support/approved-run';
+import { approvedTriageRun, untilDecided } from '../support/approved-run';
 import { browserSkipReason, launchChromium } from '../support/browser';
 import { approvers, channelId } from '../support/harness';
 import { useTimeSkippingHarness } from '../support/harness-suite';
@@ -87,11 +87,7 @@ describe('console revert in a browser', { skip, concurrency: false }, () => {
     const request = h.slack.messages(channelId).at(-1)!;
     assert.ok(hasDecisionButtons(request));
     await h.slack.click({ interactivityUrl: h.interactivityUrl, signingSecret: h.signingSecret, channel: request.channel, ts: request.ts, actionId, userId: approvers.alice });
-    // Only once the run holds the decision may the time-skipping server jump past the timeout.
-    for (const deadline = Date.now() + 10_000; !(await h.state(revertId)).decision;) {
-      if (Date.now() > deadline) throw new Error('the decision never reached the revert run');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilDecided(h, revertId);
     return await h.env.client.workflow.getHandle(revertId).result() as TriageResult;
   }
 

@@ -13,11 +13,11 @@ export interface ConsoleAnswer<Body = Record<string, unknown>> { status: number;
  * loads); `keep` receives every answer's text (e.g. for a secret scan).
  */
 export function consoleHttp(apiUrl: () => string, keep?: (text: string) => void) {
-  async function call<Body = Record<string, unknown>>(method: string, path: string, opts: { body?: unknown; as?: ConsoleSignIn; csrf?: boolean } = {}): Promise<ConsoleAnswer<Body>> {
+  async function call<Body = Record<string, unknown>>(method: string, path: string, opts: { body?: unknown; as?: { cookie: string; csrf?: string }; csrf?: boolean } = {}): Promise<ConsoleAnswer<Body>> {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.as) headers['cookie'] = opts.as.cookie;
-    if (opts.as && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
+    if (opts.as?.csrf && opts.csrf !== false) headers['x-csrf-token'] = opts.as.csrf;
     const res = await fetch(`${apiUrl()}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
     const text = await res.text();
     keep?.(text);
